@@ -1,0 +1,1 @@
+"""HTTP and command-line access to the Radix graph."""

@@ -1,0 +1,35 @@
+"""The ``radix`` command: a thin command per verb, each calling a domain or loader function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from graph.errors import RadixError
+
+from . import build, check, query, serve, stats
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="radix", description="Radix: knowledge graph of the spine and peripheral nerves.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (serve, query, check, stats, build):
+        module.register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except RadixError as exc:
+        print(f"radix: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Public response models (Pydantic at the HTTP edge only), validated from the domain dataclasses."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+
+class Health(Model):
+    status: str = Field(examples=["ok"])
+    entities: int
+    relations: int
+    version: str
+
+
+class SourceOut(Model):
+    id: str = Field(examples=["kenhub_lumbar_plexus"])
+    citation: str
+    url: str
+    tier: str = Field(description="A standard or major text; B teaching site; C secondary")
+
+
+class Ref(Model):
+    id: str = Field(examples=["RADIX:femoral_nerve"])
+    label: str = Field(examples=["femoral nerve"])
+    type: str = Field(examples=["Nerve"])
+
+
+class EntitySummary(Model):
+    id: str = Field(examples=["RADIX:femoral_nerve"])
+    label: str
+    type: str
+    synonyms: list[str]
+
+
+class EntityList(Model):
+    data: list[EntitySummary]
+    count: int = Field(description="matches in all, before limit and offset")
+
+
+class AssertionOut(Model):
+    sources: list[str]
+    contribution: str | None = None
+    map: Ref | None = None
+    note: str | None = None
+
+
+class RelationOut(Model):
+    relation: str = Field(examples=["root_value"])
+    entity: Ref
+    contribution: str
+    assertions: list[AssertionOut]
+
+
+class EntityOut(Model):
+    id: str
+    label: str
+    type: str
+    synonyms: list[str]
+    definition: str
+    exact_match: list[str]
+    close_match: list[str]
+    outgoing: list[RelationOut] = Field(description="relations from this entity, each with its sourced assertions")
+    incoming: list[RelationOut] = Field(description="relations pointing to this entity")
+    sources: list[SourceOut]
+    disclaimer: str
+
+
+class StepOut(Model):
+    source: Ref
+    relation: str
+    target: Ref
+    contribution: str
+    maps: list[Ref]
+    sources: list[str]
+
+
+class PathOut(Model):
+    length: int
+    contribution: str = Field(description="minor if any relation or segmental supply on the path is minor")
+    steps: list[StepOut]
+
+
+class PathsOut(Model):
+    paths: list[PathOut]
+    truncated: bool = Field(description="true when a bound stopped the search before every path was found")
+    disclaimer: str
+
+
+class CandidateOut(Model):
+    id: str
+    label: str
+    type: str
+    contribution: str = Field(description="major if some explaining path is all-major, else minor")
+    maps: list[Ref] = Field(description="dermatome maps behind the explaining paths")
+    paths: list[PathOut]
+    sources: list[SourceOut]
+
+
+class FindingOut(Model):
+    kind: str
+    site: Ref
+    present: bool
+    targets: list[Ref]
+
+
+class RootsOut(Model):
+    finding: FindingOut
+    roots: list[CandidateOut]
+    nerves: list[CandidateOut]
+    plexuses: list[CandidateOut]
+    note: str
+    truncated: bool
+    disclaimer: str
+
+
+class ErrorDetail(Model):
+    message: str
+    closest: list[dict[str, str]] = []
+
+
+class ErrorOut(Model):
+    detail: ErrorDetail

@@ -1,0 +1,303 @@
+"""The questions the graph answers: entity detail, paths between two entities, roots for a finding.
+
+Results are frozen dataclasses carrying ids, labels and sources, ready for any front end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .errors import InvalidQuery, UnknownKind
+from .findings import FINDING_KINDS, FindingKind
+from .model import Entity, KnowledgeGraph, Relation, Source, normalise_id, stronger
+from .search import NameIndex, resolve
+from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, related_by_part, walk
+from .vocabulary import PREFIX, RELATIONS
+
+DISCLAIMER = (
+    "Radix is educational reference material about anatomy. It is not medical advice and not a "
+    "diagnosis; dermatome and myotome maps vary between people and between sources."
+)
+
+#: Paths kept per root or nerve in an answer.
+PATHS_PER_CANDIDATE = 8
+
+
+@dataclass(frozen=True)
+class Ref:
+    id: str
+    label: str
+    type: str
+
+
+@dataclass(frozen=True)
+class StepView:
+    source: Ref
+    relation: str
+    target: Ref
+    contribution: str
+    maps: tuple[Ref, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PathView:
+    length: int
+    contribution: str
+    steps: tuple[StepView, ...]
+
+
+@dataclass(frozen=True)
+class AssertionView:
+    sources: tuple[str, ...]
+    contribution: str | None
+    map: Ref | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class RelationView:
+    relation: str
+    entity: Ref
+    contribution: str
+    assertions: tuple[AssertionView, ...]
+
+
+@dataclass(frozen=True)
+class EntityDetail:
+    id: str
+    label: str
+    type: str
+    synonyms: tuple[str, ...]
+    definition: str
+    exact_match: tuple[str, ...]
+    close_match: tuple[str, ...]
+    outgoing: tuple[RelationView, ...]
+    incoming: tuple[RelationView, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    label: str
+    type: str
+    contribution: str
+    maps: tuple[Ref, ...]
+    paths: tuple[PathView, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    kind: str
+    site: Ref
+    present: bool
+    #: the site and the regions or muscles nested in or around it that count for it
+    targets: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class RootsAnswer:
+    finding: FindingView
+    roots: tuple[Candidate, ...]
+    nerves: tuple[Candidate, ...]
+    plexuses: tuple[Candidate, ...]
+    note: str
+    truncated: bool
+    disclaimer: str = DISCLAIMER
+
+
+def ref(kg: KnowledgeGraph, ident: str) -> Ref:
+    e = kg.entity(ident)
+    return Ref(e.curie, e.label, e.type)
+
+
+def _map_ref(kg: KnowledgeGraph, map_id: str) -> Ref:
+    return Ref(f"{PREFIX}:{map_id}", kg.maps.get(map_id, map_id), "DermatomeMap")
+
+
+def _sources(kg: KnowledgeGraph, ids: Iterable[str]) -> tuple[Source, ...]:
+    return tuple(kg.sources[i] for i in dict.fromkeys(ids) if i in kg.sources)
+
+
+def path_view(kg: KnowledgeGraph, path: Path) -> PathView:
+    return PathView(
+        len(path.steps),
+        path.contribution,
+        tuple(
+            StepView(
+                ref(kg, s.subject),
+                s.predicate,
+                ref(kg, s.object),
+                s.contribution,
+                tuple(_map_ref(kg, m) for m in s.maps),
+                s.sources,
+            )
+            for s in path.steps
+        ),
+    )
+
+
+# ---------------------------------------------------------------- entity detail
+
+
+def _relation_view(kg: KnowledgeGraph, r: Relation, other: str) -> RelationView:
+    return RelationView(
+        r.predicate,
+        ref(kg, other),
+        r.contribution,
+        tuple(AssertionView(a.sources, a.contribution, _map_ref(kg, a.map) if a.map else None, a.note) for a in r.assertions),
+    )
+
+
+def entity_detail(kg: KnowledgeGraph, ident: str) -> EntityDetail:
+    """An entity with its relations both ways and every source they rest on."""
+    e = kg.entity(ident)
+    out = sorted(kg.outgoing(e.id), key=lambda r: (r.predicate, kg.entity(r.object).label))
+    inc = sorted(kg.incoming(e.id), key=lambda r: (r.predicate, kg.entity(r.subject).label))
+    return EntityDetail(
+        e.curie,
+        e.label,
+        e.type,
+        e.synonyms,
+        e.definition,
+        e.exact_match,
+        e.close_match,
+        tuple(_relation_view(kg, r, r.object) for r in out),
+        tuple(_relation_view(kg, r, r.subject) for r in inc),
+        _sources(kg, (s for r in out + inc for s in r.sources)),
+    )
+
+
+# ---------------------------------------------------------------- paths
+
+
+def parse_relations(names: str | Sequence[str] | None) -> frozenset[str]:
+    """A relation filter from a comma-separated string or a list; all relations when empty."""
+    if names is None or names == "" or names == []:
+        return frozenset(RELATIONS)
+    items = [n.strip() for n in (names.split(",") if isinstance(names, str) else names) if n.strip()]
+    unknown = [n for n in items if n not in RELATIONS]
+    if unknown:
+        raise InvalidQuery(f"unknown relation(s) {', '.join(unknown)}; known relations: {', '.join(RELATIONS)}")
+    return frozenset(items)
+
+
+def find_paths(
+    kg: KnowledgeGraph,
+    index: NameIndex,
+    source: str,
+    target: str,
+    max_length: int = 6,
+    limit: int = 10,
+    relations: str | Sequence[str] | None = None,
+) -> tuple[list[PathView], bool]:
+    """Paths from ``source`` to ``target`` along relations in their stored direction, shortest first.
+
+    Both ends are ids or exact names. Bounded by ``max_length`` and ``limit`` (and the
+    traversal module's hard caps).
+    """
+    if not 1 <= max_length <= MAX_PATH_LENGTH:
+        raise InvalidQuery(f"max_length must be between 1 and {MAX_PATH_LENGTH}, got {max_length}")
+    if not 1 <= limit <= MAX_PATHS:
+        raise InvalidQuery(f"limit must be between 1 and {MAX_PATHS}, got {limit}")
+    rels = parse_relations(relations)
+    start = resolve(kg, index, source)
+    end = resolve(kg, index, target)
+    result = walk(kg, start.id, [end.id], rels, segmental=False, max_length=max_length, limit=limit)
+    return [path_view(kg, p) for p in result.paths], result.truncated
+
+
+# ---------------------------------------------------------------- roots for a finding
+
+_LEVEL = re.compile(r"^spinal_nerve_(C|T|L|S|Co)(\d+)$")
+_REGION_ORDER = {"C": 0, "T": 1, "L": 2, "S": 3, "Co": 4}
+
+
+def spinal_order(ident: str) -> tuple[int, int, str]:
+    """Sort key that puts spinal nerves in craniocaudal order (C1 … Co1)."""
+    m = _LEVEL.match(ident)
+    return (_REGION_ORDER[m.group(1)], int(m.group(2)), ident) if m else (9, 0, ident)
+
+
+def finding_kind(kind: str) -> FindingKind:
+    spec = FINDING_KINDS.get(kind.strip().lower())
+    if spec is None:
+        raise UnknownKind(kind, list(FINDING_KINDS))
+    return spec
+
+
+def resolve_site(kg: KnowledgeGraph, index: NameIndex, spec: FindingKind, site: str) -> Entity:
+    """The site of a finding, among the classes its kind allows.
+
+    A name that fits the graph but not the kind (weakness of a skin region) is refused with
+    what the kind needs.
+    """
+    if not any(kg.of_type(t) for t in spec.site_types):
+        raise InvalidQuery(f"finding kind {spec.name!r} needs a site of class {' or '.join(spec.site_types)}; {spec.note}")
+    try:
+        return resolve(kg, index, site, spec.site_types)
+    except InvalidQuery:
+        try:
+            other = resolve(kg, index, site)
+        except InvalidQuery:
+            raise
+        raise InvalidQuery(
+            f"{spec.name} needs a site that is a {' or '.join(spec.site_types)}; {other.label!r} is a {other.type}",
+        ) from None
+
+
+def _candidate(kg: KnowledgeGraph, ident: str, paths: Sequence[Path]) -> Candidate:
+    e = kg.entity(ident)
+    contribution = "minor"
+    for p in paths:
+        contribution = stronger(contribution, p.contribution)
+    maps = tuple(dict.fromkeys(m for p in paths for m in p.maps))
+    return Candidate(
+        e.curie,
+        e.label,
+        e.type,
+        contribution,
+        tuple(_map_ref(kg, m) for m in maps),
+        tuple(path_view(kg, p) for p in paths),
+        _sources(kg, (s for p in paths for s in p.sources)),
+    )
+
+
+def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str, max_length: int = 7) -> RootsAnswer:
+    """Every spinal nerve, nerve and plexus whose lesion can cause ``kind`` at ``site``, with paths.
+
+    A site counts together with what is part of it and what contains it. A spinal nerve
+    counts only through structures that carry its segment (see :mod:`graph.traversal`).
+    Roots come major first, then in craniocaudal order; nerves nearest the site first.
+    """
+    spec = finding_kind(kind)
+    site_entity = resolve_site(kg, index, spec, site)
+    targets = sorted(related_by_part(kg, site_entity.id))
+    finding = FindingView(spec.name, ref(kg, site_entity.id), True, tuple(ref(kg, t) for t in targets))
+    if not spec.relations:
+        return RootsAnswer(finding, (), (), (), spec.note, False)
+    truncated = False
+    roots: list[Candidate] = []
+    for sn in sorted((e.id for e in kg.of_type("SpinalNerve")), key=spinal_order):
+        w = walk(kg, sn, targets, spec.relations, True, max_length, PATHS_PER_CANDIDATE)
+        truncated |= w.truncated
+        if w.paths:
+            roots.append(_candidate(kg, sn, w.paths))
+    roots.sort(key=lambda c: (c.contribution != "major", spinal_order(normalise_id(c.id))))
+    peripheral: list[Candidate] = []
+    for e in kg.of_type("Nerve", "Plexus", "PlexusPart"):
+        w = walk(kg, e.id, targets, spec.relations - {"has_dermatome", "covers"}, True, max_length, PATHS_PER_CANDIDATE)
+        truncated |= w.truncated
+        if w.paths:
+            peripheral.append(_candidate(kg, e.id, w.paths))
+    peripheral.sort(key=lambda c: (c.contribution != "major", c.paths[0].length, c.label))
+    nerves = tuple(c for c in peripheral if c.type == "Nerve")
+    plexuses = tuple(c for c in peripheral if c.type != "Nerve")
+    note = (
+        "" if roots or nerves else f"No root or nerve in the graph supplies {site_entity.label!r} through {spec.name} relations."
+    )
+    return RootsAnswer(finding, tuple(roots), nerves, plexuses, note, truncated)

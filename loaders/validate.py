@@ -1,0 +1,180 @@
+"""Validation of the knowledge: SHACL shapes, named SPARQL checks, and the schema's domains and ranges.
+
+Each violation names the rule, the entity, what is wrong, how to fix it, and where the entity is
+defined (file and line), so a contributor can act on it without reading this code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import OWL, RDF, SH, Graph, URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.term import Node
+
+from graph.vocabulary import BASE_IRI, RADIX, RELATIONS, SCHEMA_ORG, local_name
+
+from .paths import checks_dir, shapes_file, shipped_turtle_files
+from .rdf import parse_files
+from .schema import load_schema
+
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    entity: str
+    message: str
+    fix: str = ""
+    severity: str = "error"
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}: " if self.file else ""
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{where}{self.severity}: {self.entity}: [{self.rule}] {self.message}.{fix}"
+
+
+@dataclass(frozen=True)
+class NamedCheck:
+    name: str
+    kind: str
+    severity: str
+    rule: str
+    fix: str
+    query: str
+
+
+def _short(iri: object) -> str:
+    text = str(iri)
+    if text.startswith(BASE_IRI + "source/"):
+        return "source:" + text[len(BASE_IRI) + 7 :]
+    return f"RADIX:{local_name(text)}" if text.startswith(BASE_IRI) else text
+
+
+def named_checks(folder: Path | None = None) -> list[NamedCheck]:
+    """The SPARQL checks in ``graph/checks``: each must return no rows."""
+    out = []
+    for path in sorted((folder or checks_dir()).glob("*.sparql")):
+        text = path.read_text(encoding="utf-8")
+        header = dict(re.findall(r"^# (\w+): (.+)$", text, flags=re.MULTILINE))
+        severity = header.get("severity", "error")
+        if severity not in SEVERITIES:
+            raise ValueError(f"{path}: severity must be one of {SEVERITIES}")
+        out.append(NamedCheck(path.stem, header.get("kind", ""), severity, header.get("rule", ""), header.get("fix", ""), text))
+    return out
+
+
+_NAMESPACES = {
+    "RADIX": RADIX,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "schema": SCHEMA_ORG,
+    "sh": SH,
+}
+
+
+def _run_named_checks(g: Graph) -> list[Violation]:
+    # pyoxigraph evaluates these anti-joins in milliseconds where rdflib takes seconds.
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(g.serialize(format="nt", encoding="utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)
+    prefixes = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in _NAMESPACES.items())
+    out = []
+    for check in named_checks():
+        solutions = store.query(prefixes + check.query)
+        assert isinstance(solutions, pyoxigraph.QuerySolutions)
+        for row in solutions:
+            entity, detail = row[0], row[1]
+            text = str(getattr(detail, "value", detail)).replace(BASE_IRI + "source/", "source:").replace(BASE_IRI, "RADIX:")
+            out.append(Violation(check.name, _short(getattr(entity, "value", entity)), text, check.fix, check.severity))
+    return out
+
+
+def _run_shacl(g: Graph) -> list[Violation]:
+    from pyshacl import validate  # heavy import: only when validating
+
+    shapes = Graph().parse(shapes_file(), format="turtle")
+    _, report, _ = validate(g, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+    assert isinstance(report, Graph)
+    out = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        shape = report.value(result, SH.sourceShape)
+        name = shapes.value(shape, SH.name) if shape is not None else None
+        message = report.value(result, SH.resultMessage)
+        out.append(Violation(str(name or "shacl"), _short(focus), str(message or "violates a shape"), "", "error"))
+    return out
+
+
+def _run_domain_range(g: Graph) -> list[Violation]:
+    schema = load_schema()
+    out = []
+    types: dict[Node, set[str]] = {}
+    for s, o in g.subject_objects(RDF.type):
+        if str(o).startswith(BASE_IRI):
+            types.setdefault(s, set()).add(local_name(str(o)))
+    for name in RELATIONS:
+        spec = schema.relations[name]
+        for s, o in g.subject_objects(URIRef(BASE_IRI + name)):
+            for role, node, allowed in (("subject", s, spec.domain), ("object", o, spec.range)):
+                classes = types.get(node, set())
+                if allowed and classes and not any(schema.is_a(c, allowed) for c in classes):
+                    out.append(
+                        Violation(
+                            f"{name}-{'domain' if role == 'subject' else 'range'}",
+                            _short(s),
+                            f"{name} needs as {role} a {' or '.join(sorted(allowed))}, "
+                            f"but {_short(node)} is a {' and '.join(sorted(classes))}",
+                            f"point {name} at a {' or '.join(sorted(allowed))}, or use the relation that fits",
+                        )
+                    )
+    return out
+
+
+_SUBJECT_LINE = re.compile(r"^(?:RADIX:([A-Za-z_][\w]*)|<https://w3id\.org/radix/([\w]+)>|src:([\w]+))\s+(\S+)")
+
+
+def locate(files: Sequence[Path], first: Sequence[Path] = ()) -> dict[str, tuple[str, int]]:
+    """Where each subject is written: ``{RADIX:id: (file, line)}``.
+
+    Files in ``first`` (a contribution being checked) win, so a violation it introduces points
+    into it; elsewhere the line that declares the entity's class wins over its relation lines.
+    """
+    found: dict[str, tuple[str, int]] = {}
+    mentions: dict[str, tuple[str, int]] = {}
+    for path in [*first, *(f for f in files if f not in first)]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            m = _SUBJECT_LINE.match(line)
+            if not m:
+                continue
+            key = f"source:{m.group(3)}" if m.group(3) else f"RADIX:{m.group(1) or m.group(2)}"
+            if path in first or m.group(4) == "a":
+                found.setdefault(key, (str(path), number))
+            else:
+                mentions.setdefault(key, (str(path), number))
+    return {**mentions, **found}
+
+
+def validate_graph(g: Graph, files: Sequence[Path] = (), contributed: Sequence[Path] = ()) -> list[Violation]:
+    """Every violation in ``g``; empty when the graph is valid."""
+    violations = _run_named_checks(g) + _run_shacl(g) + _run_domain_range(g)
+    where = locate(files, contributed) if files else {}
+    located = [Violation(v.rule, v.entity, v.message, v.fix, v.severity, *where.get(v.entity, (None, None))) for v in violations]
+    return sorted(set(located), key=lambda v: (v.file or "", v.line or 0, v.entity, v.rule, v.message))
+
+
+def check_files(extra: Sequence[Path] = ()) -> tuple[list[Violation], int]:
+    """Validate the shipped graph together with ``extra`` Turtle files: violations and triple count."""
+    files = [*shipped_turtle_files(), *extra]
+    g = parse_files(files)
+    return validate_graph(g, files, list(extra)), len(g)

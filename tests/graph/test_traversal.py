@@ -1,0 +1,97 @@
+"""The walking rules, on the hand-written test graph (tests/input/mini_tables)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.state import AppState
+from graph.errors import InvalidQuery, UnknownKind
+from graph.findings import MOTOR, SENSORY
+from graph.queries import find_paths, roots_for_finding
+from graph.traversal import MAX_PATH_LENGTH, related_by_part, walk
+
+
+def test_a_root_reaches_only_through_structures_that_carry_its_segment(mini: AppState) -> None:
+    kg = mini.kg
+    l2 = walk(kg, "spinal_nerve_L2", ["knee_extension"], MOTOR)
+    assert [p.nodes for p in l2.paths] == [("spinal_nerve_L2", "lumbar_plexus", "femoral_nerve", "quadriceps", "knee_extension")]
+    # L1 enters the lumbar plexus but not the femoral nerve, which carries L2 only.
+    l1 = walk(kg, "spinal_nerve_L1", ["knee_extension"], MOTOR)
+    assert l1.paths == ()
+
+
+def test_a_plexus_lesion_takes_every_fibre_in_it(mini: AppState) -> None:
+    w = walk(mini.kg, "lumbar_plexus", ["groin", "upper_anterior_thigh"], SENSORY)
+    assert {p.nodes[-1] for p in w.paths} == {"groin", "upper_anterior_thigh"}
+
+
+def test_a_lesion_carries_only_its_own_segments_distally(mini: AppState) -> None:
+    # the ilioinguinal nerve carries L1 only; the femoral nerve L2 only: no path joins them,
+    # and browsing (segmental=False) still shows every stored relation.
+    assert walk(mini.kg, "ilioinguinal_nerve", ["knee_extension"], MOTOR).paths == ()
+    assert walk(mini.kg, "lumbar_plexus", ["knee_extension"], MOTOR).paths
+    assert walk(mini.kg, "lumbar_plexus", ["knee_extension"], MOTOR, segmental=False).paths
+
+
+def test_a_site_counts_with_its_parts_and_what_contains_it(mini: AppState) -> None:
+    assert related_by_part(mini.kg, "anterior_thigh") == {"anterior_thigh", "upper_anterior_thigh", "thigh"}
+    assert related_by_part(mini.kg, "thigh") == {"thigh", "anterior_thigh", "medial_thigh", "upper_anterior_thigh"}
+
+
+def test_roots_for_numbness_follow_dermatomes_and_cutaneous_nerves(mini: AppState) -> None:
+    answer = roots_for_finding(mini.kg, mini.index, "numbness", "front of thigh")
+    assert answer.finding.site.id == "RADIX:anterior_thigh"
+    assert [r.id for r in answer.roots] == ["RADIX:spinal_nerve_L2"]
+    [l2] = answer.roots
+    ends = {p.steps[-1].target.id for p in l2.paths}
+    assert ends == {"RADIX:anterior_thigh", "RADIX:upper_anterior_thigh"}
+    assert [n.id for n in answer.nerves] == ["RADIX:cutaneous_branch", "RADIX:femoral_nerve"]
+    assert [p.id for p in answer.plexuses] == ["RADIX:lumbar_plexus"]
+    assert all(s.id == "test_source" for s in l2.sources)
+
+
+def test_a_minor_link_makes_the_path_and_the_root_minor(mini: AppState) -> None:
+    answer = roots_for_finding(mini.kg, mini.index, "numbness", "medial thigh")
+    [l2] = answer.roots
+    assert l2.contribution == "minor"
+    assert [m.label for m in l2.maps] == ["test map"]
+
+
+def test_reflexes_follow_the_nerve_that_carries_the_arc(mini: AppState) -> None:
+    answer = roots_for_finding(mini.kg, mini.index, "reflex_reduced", "knee jerk")
+    assert [r.id for r in answer.roots] == ["RADIX:spinal_nerve_L2"]
+    assert "RADIX:femoral_nerve" in [n.id for n in answer.nerves]
+
+
+def test_an_increased_reflex_names_no_root_and_says_why(mini: AppState) -> None:
+    answer = roots_for_finding(mini.kg, mini.index, "reflex_increased", "patellar reflex")
+    assert answer.roots == () and answer.nerves == ()
+    assert "upper motor neuron" in answer.note
+
+
+def test_unknown_kind_lists_the_allowed_ones(mini: AppState) -> None:
+    with pytest.raises(UnknownKind, match="allowed kinds: numbness, paresthesia, pain, weakness"):
+        roots_for_finding(mini.kg, mini.index, "itching", "groin")
+
+
+def test_a_site_of_the_wrong_class_for_the_kind_is_refused(mini: AppState) -> None:
+    with pytest.raises(
+        InvalidQuery, match="weakness needs a site that is a Movement or Muscle or PelvicFunction; 'groin' is a SkinRegion"
+    ):
+        roots_for_finding(mini.kg, mini.index, "weakness", "groin")
+
+
+def test_paths_are_shortest_first_and_bounded(mini: AppState) -> None:
+    paths, _ = find_paths(mini.kg, mini.index, "L2 spinal nerve", "knee extension")
+    assert paths[0].length == 4
+    assert [s.relation for s in paths[0].steps] == ["forms", "forms", "innervates", "acts_in"]
+    assert find_paths(mini.kg, mini.index, "L2 spinal nerve", "knee extension", max_length=3)[0] == []
+    with pytest.raises(InvalidQuery, match=f"max_length must be between 1 and {MAX_PATH_LENGTH}"):
+        find_paths(mini.kg, mini.index, "L2", "knee extension", max_length=MAX_PATH_LENGTH + 1)
+
+
+def test_paths_can_be_narrowed_to_some_relations(mini: AppState) -> None:
+    paths, _ = find_paths(mini.kg, mini.index, "spinal_nerve_L2", "anterior_thigh", relations="has_dermatome,covers")
+    assert [[s.relation for s in p.steps] for p in paths] == [["has_dermatome", "covers"]]
+    with pytest.raises(InvalidQuery, match="unknown relation"):
+        find_paths(mini.kg, mini.index, "spinal_nerve_L2", "anterior_thigh", relations="covers,touches")

@@ -1,0 +1,69 @@
+"""End to end: a real `radix serve` process, queried over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    exe = shutil.which("radix") or str(Path(sys.executable).parent / "radix")
+    env = {**os.environ, "RADIX_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+    proc = subprocess.Popen(
+        [exe, "serve", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode() if proc.stdout else ""
+            pytest.fail(f"radix serve exited early:\n{out}")
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("radix serve did not become ready in 60 s")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_the_readme_query_answers_over_http(server: str) -> None:
+    r = httpx.get(f"{server}/roots", params={"kind": "numbness", "site": "anterior thigh"})
+    assert r.status_code == 200
+    body = r.json()
+    levels = {x["label"]: x["contribution"] for x in body["roots"]}
+    assert levels["L2 spinal nerve"] == "major" and levels["L3 spinal nerve"] == "major"
+    assert {"femoral nerve", "lateral femoral cutaneous nerve", "genitofemoral nerve"} <= {n["label"] for n in body["nerves"]}
+
+
+def test_errors_over_http_are_clean_json(server: str) -> None:
+    r = httpx.get(f"{server}/entities/RADIX:nope")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+    r = httpx.get(f"{server}/roots", params={"kind": "numbness", "site": "moon"})
+    assert r.status_code == 422 and "Traceback" not in r.text
