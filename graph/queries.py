@@ -13,7 +13,7 @@ from .errors import InvalidQuery, UnknownKind
 from .findings import FINDING_KINDS, FindingKind
 from .model import Entity, KnowledgeGraph, Relation, Source, normalise_id, stronger
 from .search import NameIndex, resolve
-from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, related_by_part, walk
+from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, parts_of, related_by_part, walk
 from .vocabulary import PREFIX, RELATIONS
 
 DISCLAIMER = (
@@ -270,13 +270,21 @@ def _candidate(kg: KnowledgeGraph, ident: str, paths: Sequence[Path]) -> Candida
 def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str, max_length: int = 7) -> RootsAnswer:
     """Every spinal nerve, nerve and plexus whose lesion can cause ``kind`` at ``site``, with paths.
 
-    A site counts together with what is part of it and what contains it. A spinal nerve
-    counts only through structures that carry its segment (see :mod:`graph.traversal`).
-    Roots come major first, then in craniocaudal order; nerves nearest the site first.
+    A site counts together with what is part of it and what contains it; a path that ends
+    at a part only (L1 reaching the upper strip of the anterior thigh) explains the finding
+    in part, so it counts as minor. A spinal nerve counts only through structures that carry
+    its segment (see :mod:`graph.traversal`). Roots come major first, then in craniocaudal
+    order; nerves nearest the site first.
     """
     spec = finding_kind(kind)
     site_entity = resolve_site(kg, index, spec, site)
     targets = sorted(related_by_part(kg, site_entity.id))
+    parts = parts_of(kg, site_entity.id)
+
+    def scoped(paths: Sequence[Path]) -> list[Path]:
+        ranked = [Path(p.steps, "minor") if p.nodes[-1] in parts else p for p in paths]
+        return sorted(ranked, key=lambda p: (p.contribution != "major", len(p.steps)))
+
     finding = FindingView(spec.name, ref(kg, site_entity.id), True, tuple(ref(kg, t) for t in targets))
     if not spec.relations:
         return RootsAnswer(finding, (), (), (), spec.note, False)
@@ -286,14 +294,14 @@ def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str
         w = walk(kg, sn, targets, spec.relations, True, max_length, PATHS_PER_CANDIDATE)
         truncated |= w.truncated
         if w.paths:
-            roots.append(_candidate(kg, sn, w.paths))
+            roots.append(_candidate(kg, sn, scoped(w.paths)))
     roots.sort(key=lambda c: (c.contribution != "major", spinal_order(normalise_id(c.id))))
     peripheral: list[Candidate] = []
     for e in kg.of_type("Nerve", "Plexus", "PlexusPart"):
         w = walk(kg, e.id, targets, spec.relations - {"has_dermatome", "covers"}, True, max_length, PATHS_PER_CANDIDATE)
         truncated |= w.truncated
         if w.paths:
-            peripheral.append(_candidate(kg, e.id, w.paths))
+            peripheral.append(_candidate(kg, e.id, scoped(w.paths)))
     peripheral.sort(key=lambda c: (c.contribution != "major", c.paths[0].length, c.label))
     nerves = tuple(c for c in peripheral if c.type == "Nerve")
     plexuses = tuple(c for c in peripheral if c.type != "Nerve")

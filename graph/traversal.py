@@ -28,7 +28,10 @@ from .model import KnowledgeGraph, weaker
 #: Hard caps, whatever a caller asks for.
 MAX_PATH_LENGTH = 10
 MAX_PATHS = 200
-MAX_EXPANSIONS = 200_000
+#: Paths collected before ranking: every path within the length bound on this graph, so a
+#: root's strongest path is never lost to the order of enumeration.
+MAX_COLLECTED = 5_000
+MAX_EXPANSIONS = 500_000
 
 
 @dataclass(frozen=True)
@@ -169,18 +172,18 @@ def walk(
             extend(nxt, steps, seen, remaining - 1, weaker(strength, relation.contribution), onward)
             steps.pop()
             seen.discard(nxt)
-            if len(found) >= limit * 4:  # enough to rank; bounded
+            if len(found) >= MAX_COLLECTED:
                 truncated = True
                 return
 
     for length in range(max(dist[start], 1), max_length + 1):
-        before = len(found)
         extend(start, [], {start}, length, "major", initial_segments(kg, start) if segmental else None)
-        if truncated or len(found) >= limit:
+        if truncated or (not segmental and len(found) >= limit):
             break
-        if before == len(found) and length > dist[start] + 3:
-            break  # nothing longer will be more informative; bounded by design
     found.sort(key=lambda p: (len(p.steps), p.contribution != "major", [kg.entity(n).label for n in p.nodes]))
+    if any(p.contribution == "major" for p in found[limit:]) and all(p.contribution != "major" for p in found[:limit]):
+        # keep the strongest path in view when the shortest ones are all minor
+        found.insert(0, next(p for p in found if p.contribution == "major"))
     return Walk(tuple(found[:limit]), truncated or len(found) > limit)
 
 
@@ -192,14 +195,21 @@ def _to_path(kg: KnowledgeGraph, steps: list[tuple[str, str, str, str]], strengt
     return Path(tuple(out), strength)
 
 
-def related_by_part(kg: KnowledgeGraph, ident: str, max_depth: int = 6) -> set[str]:
-    """The entity, everything that is part of it, and everything it is part of (``part_of``)."""
-    part_of = frozenset({"part_of"})
-    down = set(distances_to(kg, [ident], part_of, max_depth))  # nodes with a part_of path to ident
+def parts_of(kg: KnowledgeGraph, ident: str, max_depth: int = 6) -> set[str]:
+    """Everything that is part of ``ident``, at any depth (not ``ident`` itself)."""
+    return set(distances_to(kg, [ident], frozenset({"part_of"}), max_depth)) - {ident}
+
+
+def wholes_of(kg: KnowledgeGraph, ident: str, max_depth: int = 6) -> set[str]:
+    """Everything ``ident`` is part of, at any depth."""
     up: set[str] = set()
     frontier = [ident]
     for _ in range(max_depth):
-        nxt = [o for n in frontier for _, o, k in kg.graph.out_edges(n, keys=True) if k == "part_of" and o not in up]
-        up.update(nxt)
-        frontier = nxt
-    return down | up | {ident}
+        frontier = [o for n in frontier for _, o, k in kg.graph.out_edges(n, keys=True) if k == "part_of" and o not in up]
+        up.update(frontier)
+    return up
+
+
+def related_by_part(kg: KnowledgeGraph, ident: str, max_depth: int = 6) -> set[str]:
+    """The entity, everything that is part of it, and everything it is part of (``part_of``)."""
+    return {ident} | parts_of(kg, ident, max_depth) | wholes_of(kg, ident, max_depth)
