@@ -13,7 +13,7 @@ from .errors import InvalidQuery, UnknownKind
 from .findings import FINDING_KINDS, FindingKind
 from .model import Entity, KnowledgeGraph, Relation, Source, normalise_id, stronger
 from .search import NameIndex, resolve
-from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, parts_of, related_by_part, walk
+from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, distances_to, parts_of, related_by_part, walk
 from .vocabulary import PREFIX, RELATIONS
 
 DISCLAIMER = (
@@ -191,7 +191,7 @@ def find_paths(
     index: NameIndex,
     source: str,
     target: str,
-    max_length: int = 6,
+    max_length: int = 8,
     limit: int = 10,
     relations: str | Sequence[str] | None = None,
 ) -> tuple[list[PathView], bool]:
@@ -267,7 +267,7 @@ def _candidate(kg: KnowledgeGraph, ident: str, paths: Sequence[Path]) -> Candida
     )
 
 
-def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str, max_length: int = 7) -> RootsAnswer:
+def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str, max_length: int = 8) -> RootsAnswer:
     """Every spinal nerve, nerve and plexus whose lesion can cause ``kind`` at ``site``, with paths.
 
     A site counts together with what is part of it and what contains it; a path that ends
@@ -290,15 +290,20 @@ def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str
         return RootsAnswer(finding, (), (), (), spec.note, False)
     truncated = False
     roots: list[Candidate] = []
-    for sn in sorted((e.id for e in kg.of_type("SpinalNerve")), key=spinal_order):
-        w = walk(kg, sn, targets, spec.relations, True, max_length, PATHS_PER_CANDIDATE)
+    dist = distances_to(kg, targets, spec.relations, max_length)
+    for sn in sorted((e.id for e in kg.of_type("SpinalNerve") if e.id in dist), key=spinal_order):
+        w = walk(kg, sn, targets, spec.relations, True, max_length, PATHS_PER_CANDIDATE, dist=dist)
         truncated |= w.truncated
         if w.paths:
             roots.append(_candidate(kg, sn, scoped(w.paths)))
     roots.sort(key=lambda c: (c.contribution != "major", spinal_order(normalise_id(c.id))))
     peripheral: list[Candidate] = []
+    peripheral_relations = spec.relations - {"has_dermatome", "covers"}
+    dist = distances_to(kg, targets, peripheral_relations, max_length)
     for e in kg.of_type("Nerve", "Plexus", "PlexusPart"):
-        w = walk(kg, e.id, targets, spec.relations - {"has_dermatome", "covers"}, True, max_length, PATHS_PER_CANDIDATE)
+        if e.id not in dist:
+            continue
+        w = walk(kg, e.id, targets, peripheral_relations, True, max_length, PATHS_PER_CANDIDATE, dist=dist)
         truncated |= w.truncated
         if w.paths:
             peripheral.append(_candidate(kg, e.id, scoped(w.paths)))

@@ -121,20 +121,23 @@ def walk(
     targets: Iterable[str],
     relations: frozenset[str],
     segmental: bool = True,
-    max_length: int = 6,
+    max_length: int = 8,
     limit: int = 20,
     stop_at_targets: bool = True,
+    dist: dict[str, int] | None = None,
 ) -> Walk:
     """Simple paths from ``start`` to any of ``targets``, shortest first, bounded.
 
     With ``segmental`` the walk obeys :func:`carry` (the lesion's segments must run through
     every node); without it, every relation is followed as stored (browsing). With
-    ``stop_at_targets`` a path ends at the first target it reaches.
+    ``stop_at_targets`` a path ends at the first target it reaches. ``dist`` may pass in
+    :func:`distances_to` of the same targets and relations, when many walks share them.
     """
     max_length = min(max_length, MAX_PATH_LENGTH)
     limit = min(limit, MAX_PATHS)
     target_set = frozenset(t for t in targets if t in kg)
-    dist = distances_to(kg, target_set, relations, max_length)
+    if dist is None:
+        dist = distances_to(kg, target_set, relations, max_length)
     if start not in dist or start not in kg:
         return Walk((), False)
     found: list[Path] = []

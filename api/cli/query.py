@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("paths", help="paths from one entity to another")
     p.add_argument("source")
     p.add_argument("target")
-    p.add_argument("--max-length", type=int, default=6)
+    p.add_argument("--max-length", type=int, default=8)
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--relations", default=None, help="comma-separated relations to follow")
     p.set_defaults(run=run_paths)

@@ -20,7 +20,7 @@ async def paths(
     state: State,
     source: Annotated[str, Query(max_length=200, description="id, CURIE or exact name", examples=["L3 spinal nerve"])],
     target: Annotated[str, Query(max_length=200, description="id, CURIE or exact name", examples=["anterior thigh"])],
-    max_length: Annotated[int, Query(ge=1, le=MAX_PATH_LENGTH, description="most relations in one path")] = 6,
+    max_length: Annotated[int, Query(ge=1, le=MAX_PATH_LENGTH, description="most relations in one path")] = 8,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="most paths returned")] = 10,
     relations: Annotated[
         str | None,

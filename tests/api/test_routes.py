@@ -123,3 +123,18 @@ def test_openapi_documents_the_routes_with_examples(client: TestClient) -> None:
     params = {p["name"]: p for p in spec["paths"]["/roots"]["get"]["parameters"]}
     assert params["site"]["schema"]["examples"] == ["anterior thigh"]
     assert client.get("/docs").status_code == 200
+
+
+def test_every_curl_example_in_the_readme_answers(client: TestClient) -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    urls = re.findall(r"curl '127\.0\.0\.1:8000([^']+)'", readme)
+    assert len(urls) >= 7
+    for url in urls:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        body = r.json()
+        assert body.get("paths", True) != [], url
+        assert body.get("roots", True) != [], url
