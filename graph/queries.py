@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from .errors import InvalidQuery, UnknownKind
 from .findings import FINDING_KINDS, FindingKind
-from .model import Entity, KnowledgeGraph, Relation, Source, normalise_id, stronger
+from .model import Entity, KnowledgeGraph, Relation, Source, normalise_id
 from .search import NameIndex, resolve
-from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, distances_to, parts_of, related_by_part, walk
+from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, distances_to, related_by_part, walk
 from .vocabulary import PREFIX, RELATIONS
 
 DISCLAIMER = (
@@ -250,11 +250,8 @@ def resolve_site(kg: KnowledgeGraph, index: NameIndex, spec: FindingKind, site: 
         ) from None
 
 
-def _candidate(kg: KnowledgeGraph, ident: str, paths: Sequence[Path]) -> Candidate:
+def _candidate(kg: KnowledgeGraph, ident: str, paths: Sequence[Path], contribution: str) -> Candidate:
     e = kg.entity(ident)
-    contribution = "minor"
-    for p in paths:
-        contribution = stronger(contribution, p.contribution)
     maps = tuple(dict.fromkeys(m for p in paths for m in p.maps))
     return Candidate(
         e.curie,
@@ -267,23 +264,47 @@ def _candidate(kg: KnowledgeGraph, ident: str, paths: Sequence[Path]) -> Candida
     )
 
 
+def covers_whole(kg: KnowledgeGraph, site: str, reached: set[str], depth: int = 0) -> bool:
+    """Whether ``reached`` supplies ``site`` itself, or (recursively) every constant part of it.
+
+    The L2 dermatome drawn over the anterior thigh covers it; L1, reaching only its upper
+    strip, does not; C8, reaching every intrinsic hand muscle, covers the group.
+    """
+    if site in reached:
+        return True
+    parts = [r.subject for r in kg.incoming(site, frozenset({"part_of"})) if r.contribution == "major"]
+    return bool(parts) and depth < 8 and all(covers_whole(kg, p, reached, depth + 1) for p in parts)
+
+
 def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str, max_length: int = 8) -> RootsAnswer:
     """Every spinal nerve, nerve and plexus whose lesion can cause ``kind`` at ``site``, with paths.
 
-    A site counts together with what is part of it and what contains it; a path that ends
-    at a part only (L1 reaching the upper strip of the anterior thigh) explains the finding
-    in part, so it counts as minor. A spinal nerve counts only through structures that carry
-    its segment (see :mod:`graph.traversal`). Roots come major first, then in craniocaudal
-    order; nerves nearest the site first.
+    A site counts together with what is part of it and what contains it. A candidate is
+    major only when its major paths supply the site itself or every part of it (see
+    :func:`covers_whole`); reaching only a part (L1 and the upper strip of the anterior thigh)
+    or only a region that contains the site explains it in part, so it is minor. A spinal
+    nerve counts only through structures that carry its segment (see :mod:`graph.traversal`).
+    Roots come major first, then in craniocaudal order; nerves nearest the site first.
     """
     spec = finding_kind(kind)
     site_entity = resolve_site(kg, index, spec, site)
     targets = sorted(related_by_part(kg, site_entity.id))
-    parts = parts_of(kg, site_entity.id)
 
-    def scoped(paths: Sequence[Path]) -> list[Path]:
-        ranked = [Path(p.steps, "minor") if p.nodes[-1] in parts else p for p in paths]
-        return sorted(ranked, key=lambda p: (p.contribution != "major", len(p.steps)))
+    def judged(ident: str, paths: Sequence[Path], by_dermatome: bool = False) -> Candidate:
+        # Full explanation (major) only when the candidate's major paths supply the site itself
+        # or every part of it; a path that ends at a part alone, or at a region that merely
+        # contains the site, explains it in part (shown as minor). For skin, a root is judged by
+        # its dermatome: a nerve's root values say which segments run in the nerve, not which
+        # of them reach each patch of its territory (C8 runs in the median nerve, but the
+        # thumb is C6 skin).
+        judging = [p for p in paths if not by_dermatome or p.steps[0].predicate == "has_dermatome"]
+        reached = {p.nodes[-1] for p in judging if p.contribution == "major"}
+        whole = covers_whole(kg, site_entity.id, reached)
+        shown = [p if p.nodes[-1] == site_entity.id else Path(p.steps, "minor") for p in paths]
+        if whole:  # the parts that make the site whole are full explanations too
+            shown = [Path(q.steps, p.contribution) if p.nodes[-1] in reached else q for p, q in zip(paths, shown, strict=True)]
+        shown.sort(key=lambda p: (p.contribution != "major", len(p.steps)))
+        return _candidate(kg, ident, shown[:PATHS_PER_CANDIDATE], "major" if whole else "minor")
 
     finding = FindingView(spec.name, ref(kg, site_entity.id), True, tuple(ref(kg, t) for t in targets))
     if not spec.relations:
@@ -292,10 +313,10 @@ def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str
     roots: list[Candidate] = []
     dist = distances_to(kg, targets, spec.relations, max_length)
     for sn in sorted((e.id for e in kg.of_type("SpinalNerve") if e.id in dist), key=spinal_order):
-        w = walk(kg, sn, targets, spec.relations, True, max_length, PATHS_PER_CANDIDATE, dist=dist)
+        w = walk(kg, sn, targets, spec.relations, True, max_length, MAX_PATHS, dist=dist)
         truncated |= w.truncated
         if w.paths:
-            roots.append(_candidate(kg, sn, scoped(w.paths)))
+            roots.append(judged(sn, w.paths, by_dermatome="has_dermatome" in spec.relations))
     roots.sort(key=lambda c: (c.contribution != "major", spinal_order(normalise_id(c.id))))
     peripheral: list[Candidate] = []
     peripheral_relations = spec.relations - {"has_dermatome", "covers"}
@@ -303,10 +324,10 @@ def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str
     for e in kg.of_type("Nerve", "Plexus", "PlexusPart"):
         if e.id not in dist:
             continue
-        w = walk(kg, e.id, targets, peripheral_relations, True, max_length, PATHS_PER_CANDIDATE, dist=dist)
+        w = walk(kg, e.id, targets, peripheral_relations, True, max_length, MAX_PATHS, dist=dist)
         truncated |= w.truncated
         if w.paths:
-            peripheral.append(_candidate(kg, e.id, scoped(w.paths)))
+            peripheral.append(judged(e.id, w.paths))
     peripheral.sort(key=lambda c: (c.contribution != "major", c.paths[0].length, c.label))
     nerves = tuple(c for c in peripheral if c.type == "Nerve")
     plexuses = tuple(c for c in peripheral if c.type != "Nerve")

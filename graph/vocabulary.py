@@ -24,6 +24,8 @@ CLASSES: Final[tuple[str, ...]] = (
     "IntervertebralDisc",
     "IntervertebralForamen",
     "SpinalNerve",
+    "SpinalCordSegment",
+    "SpinalCordRegion",
     "Plexus",
     "PlexusPart",
     "Nerve",
@@ -57,6 +59,7 @@ DISTAL_RELATIONS: Final[tuple[str, ...]] = (
     "supplies_skin_of",
     "mediates",
     "innervates_joint",
+    "gives_rise_to",
 )
 #: Segmental supply: constrains paths, is never followed.
 SEGMENTAL_RELATIONS: Final[tuple[str, ...]] = ("root_value",)
@@ -66,6 +69,7 @@ CONTEXT_RELATIONS: Final[tuple[str, ...]] = (
     "key_sensory_point",
     "exits_at",
     "traverses",
+    "lies_at",
     "connects",
     "passes_under",
     "passes_through",

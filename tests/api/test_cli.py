@@ -45,8 +45,8 @@ def test_stats_json_reports_sourcing_and_cross_references(capsys: pytest.Capture
     assert main(["stats", "--json"]) == 0
     s = json.loads(capsys.readouterr().out)
     assert s["share_relations_sourced"] == 1.0
-    assert s["entities_by_class"]["SpinalNerve"] == 12
-    assert s["entities_by_class"]["Muscle"] >= 50
+    assert s["entities_by_class"]["SpinalNerve"] == 31
+    assert s["entities_by_class"]["Muscle"] >= 150
     assert 0 < s["share_entities_with_xref"] <= 1
 
 
