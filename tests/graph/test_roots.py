@@ -111,3 +111,25 @@ def test_sacral_findings_point_to_sacral_roots(shipped: AppState, kind: str, sit
     roots = contributions(answer(shipped, kind, site))
     assert {root("S3"), root("S4")} & set(roots)
     assert not {root("L2"), root("L3")} & set(roots)
+
+
+def test_a_plexus_part_reaches_only_what_its_segments_supply(shipped: AppState) -> None:
+    a = answer(shipped, "weakness", "shoulder abduction")
+    parts = {p.id for p in a.plexuses}
+    assert "RADIX:upper_trunk_of_brachial_plexus" in parts
+    assert "RADIX:lower_trunk_of_brachial_plexus" not in parts
+    assert {"RADIX:axillary_nerve", "RADIX:suprascapular_nerve"} <= {n.id for n in a.nerves}
+
+
+def test_skin_roots_are_judged_by_their_dermatome(shipped: AppState) -> None:
+    # C8 fibres run in the median nerve, but the thumb is C6 skin on every map the graph holds.
+    roots = contributions(answer(shipped, "numbness", "thumb"))
+    assert roots[root("C6")] == "major"
+    assert roots[root("C8")] == "minor"
+
+
+def test_a_region_that_only_contains_the_site_explains_it_in_part(shipped: AppState) -> None:
+    # dermatomes drawn over the whole back or chest do not make T1-T6 umbilical dermatomes
+    roots = contributions(answer(shipped, "pain", "umbilical region"))
+    assert roots[root("T10")] == "major"
+    assert all(roots[root(f"T{i}")] == "minor" for i in range(1, 7) if root(f"T{i}") in roots)
