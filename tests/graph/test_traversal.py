@@ -14,7 +14,10 @@ from graph.traversal import MAX_PATH_LENGTH, related_by_part, walk
 def test_a_root_reaches_only_through_structures_that_carry_its_segment(mini: AppState) -> None:
     kg = mini.kg
     l2 = walk(kg, "spinal_nerve_L2", ["knee_extension"], MOTOR)
-    assert [p.nodes for p in l2.paths] == [("spinal_nerve_L2", "lumbar_plexus", "femoral_nerve", "quadriceps", "knee_extension")]
+    assert [p.nodes for p in l2.paths] == [
+        ("spinal_nerve_L2", "lumbar_plexus", "femoral_nerve", "quadriceps", "knee_extension"),
+        ("spinal_nerve_L2", "lumbar_plexus", "femoral_nerve", "muscular_branch", "vastus", "knee_extension"),
+    ]
     # L1 enters the lumbar plexus but not the femoral nerve, which carries L2 only.
     l1 = walk(kg, "spinal_nerve_L1", ["knee_extension"], MOTOR)
     assert l1.paths == ()
@@ -95,3 +98,12 @@ def test_paths_can_be_narrowed_to_some_relations(mini: AppState) -> None:
     assert [[s.relation for s in p.steps] for p in paths] == [["has_dermatome", "covers"]]
     with pytest.raises(InvalidQuery, match="unknown relation"):
         find_paths(mini.kg, mini.index, "spinal_nerve_L2", "anterior_thigh", relations="covers,touches")
+
+
+def test_a_branch_without_root_values_carries_its_parents_segments(mini: AppState) -> None:
+    kg = mini.kg
+    assert kg.segments_of("muscular_branch") is None
+    # L2 reaches the vastus through the branch; L1 is stopped at the femoral nerve before it.
+    assert walk(kg, "spinal_nerve_L2", ["vastus"], MOTOR).paths
+    assert walk(kg, "spinal_nerve_L1", ["vastus"], MOTOR).paths == ()
+    assert walk(kg, "muscular_branch", ["knee_extension"], MOTOR).paths
