@@ -184,9 +184,6 @@ def walk(
         if truncated or (not segmental and len(found) >= limit):
             break
     found.sort(key=lambda p: (len(p.steps), p.contribution != "major", [kg.entity(n).label for n in p.nodes]))
-    if any(p.contribution == "major" for p in found[limit:]) and all(p.contribution != "major" for p in found[:limit]):
-        # keep the strongest path in view when the shortest ones are all minor
-        found.insert(0, next(p for p in found if p.contribution == "major"))
     return Walk(tuple(found[:limit]), truncated or len(found) > limit)
 
 
