@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from . import errors
-from .routers import entities, health, paths, roots
+from .routers import entities, health, localize, paths, roots
 from .state import AppState, Settings, open_state, package_version
 
 DESCRIPTION = """
@@ -36,6 +36,6 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     if settings.cors_origins:  # off unless configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"])
     errors.install(app)
-    for module in (health, entities, paths, roots):
+    for module in (health, entities, paths, roots, localize):
         app.include_router(module.router)
     return app

@@ -117,6 +117,83 @@ class RootsOut(Model):
     disclaimer: str
 
 
+class FindingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(max_length=50, examples=["numbness"], description="numbness, paresthesia, pain, weakness, atrophy, reflex_reduced, reflex_increased, sphincter_dysfunction or test_positive")
+    site: str = Field(max_length=200, examples=["anterior thigh"], description="a region, movement, muscle, reflex, function or clinical test, by name or id")
+    present: bool = Field(default=True, description="false: examined and found normal")
+
+
+class LocalizeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    findings: list[FindingIn] = Field(min_length=1, max_length=40)
+    limit: int = Field(default=10, ge=1, le=50, description="candidates returned")
+
+
+class LocalFinding(Model):
+    kind: str
+    site: Ref
+    present: bool
+
+
+class ExplanationOut(Model):
+    finding: LocalFinding
+    contribution: str = Field(description="major: the candidate predicts this finding fully; minor: in part")
+    paths: list[PathOut]
+
+
+class LocalCandidateOut(Model):
+    id: str = Field(examples=["RADIX:femoral_nerve"])
+    label: str
+    type: str
+    level: str = Field(description="root, roots, plexus, nerve, spinal_cord, non_neural or polyneuropathy")
+    description: str = Field(description="the lesion in words, with its site", examples=["femoral nerve at the inguinal ligament"])
+    site: Ref | None = Field(description="the landmark or cord segment where the lesion is placed, if any")
+    score: float
+    explains: list[ExplanationOut]
+    contradicts: list[ExplanationOut] = Field(description="findings examined and normal that this lesion predicts abnormal")
+    unexplained: list[LocalFinding]
+    members: list[Ref] = Field(description="the roots taken together, for a lesion of several roots")
+    conditions: list[Ref] = Field(description="common conditions that produce a lesion here")
+    sources: list[str]
+
+
+class ExpectationOut(Model):
+    candidate: str
+    expect: str
+
+
+class DiscriminatorOut(Model):
+    finding: LocalFinding
+    text: str
+    expectations: list[ExpectationOut]
+
+
+class RedFlagOut(Model):
+    condition: Ref
+    findings: list[LocalFinding]
+    message: str
+    sources: list[str]
+    urgent: bool
+
+
+class UnresolvedOut(Model):
+    kind: str
+    site: str
+    present: bool
+    reason: str
+    closest: list[Ref]
+
+
+class LocalizeOut(Model):
+    findings: list[LocalFinding]
+    candidates: list[LocalCandidateOut]
+    red_flags: list[RedFlagOut]
+    discriminators: list[DiscriminatorOut]
+    unresolved: list[UnresolvedOut]
+    disclaimer: str
+
+
 class ErrorDetail(Model):
     message: str
     closest: list[dict[str, str]] = []

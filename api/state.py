@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from graph.localize import Localizer
 from graph.model import KnowledgeGraph
 from graph.search import NameIndex
 from loaders.rdf import LoadReport, load
@@ -40,6 +41,7 @@ class AppState:
     index: NameIndex
     report: LoadReport
     version: str
+    localizer: Localizer
 
 
 def open_state(settings: Settings) -> AppState:
@@ -48,4 +50,4 @@ def open_state(settings: Settings) -> AppState:
 
     files = [*shipped_turtle_files(), *settings.extra_files] if settings.extra_files else None
     kg, report = load(files, use_cache=settings.use_cache, version=package_version())
-    return AppState(kg, NameIndex.build(kg), report, package_version())
+    return AppState(kg, NameIndex.build(kg), report, package_version(), Localizer(kg))

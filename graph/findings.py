@@ -27,7 +27,12 @@ FINDING_KINDS: dict[str, FindingKind] = {
     for k in (
         FindingKind("numbness", "sensory loss, hypoaesthesia", ("SkinRegion",), SENSORY),
         FindingKind("paresthesia", "tingling, pins and needles", ("SkinRegion",), SENSORY),
-        FindingKind("pain", "pain felt in a region, or arising from a joint", ("SkinRegion", "Joint"), SENSORY | JOINT),
+        FindingKind(
+            "pain",
+            "pain felt in a region or a joint, or provoked by a movement or a test",
+            ("SkinRegion", "Joint", "ClinicalTest", "Movement"),
+            SENSORY | JOINT,
+        ),
         FindingKind("weakness", "weakness of a movement or a muscle", ("Movement", "Muscle", "PelvicFunction"), MOTOR),
         FindingKind("atrophy", "wasting of a muscle", ("Muscle",), MOTOR),
         FindingKind("reflex_reduced", "reflex reduced or absent", ("Reflex",), REFLEX),
@@ -49,10 +54,13 @@ FINDING_KINDS: dict[str, FindingKind] = {
         ),
         FindingKind(
             "test_positive",
-            "a provocation test or clinical sign is positive",
-            ("ClinicalTest",),
+            "a provocation test or clinical sign is positive (a pathological reflex such as Hoffmann's counts as present)",
+            ("ClinicalTest", "Reflex"),
             frozenset(),
-            note="Clinical tests are not yet in the graph.",
+            note=(
+                "A positive test implicates the structures it tests (see the test's entity); "
+                "POST /localize weighs it together with the other findings."
+            ),
         ),
     )
 }

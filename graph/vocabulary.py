@@ -39,6 +39,10 @@ CLASSES: Final[tuple[str, ...]] = (
     "Joint",
     "Landmark",
     "Condition",
+    "SoftTissue",
+    "BloodVessel",
+    "Ganglion",
+    "ClinicalTest",
     "Source",
     "DermatomeMap",
 )
@@ -76,7 +80,13 @@ CONTEXT_RELATIONS: Final[tuple[str, ...]] = (
     "attaches_to",
     "affects",
     "refers_pain_to",
-    "tested_by",
+    "tests",
+    "tests_at",
+    "pain_provoked_by",
+    "arises_proximal_to",
+    "occurs_at",
+    "presents_with",
+    "red_flag_for",
 )
 RELATIONS: Final[tuple[str, ...]] = DISTAL_RELATIONS + SEGMENTAL_RELATIONS + CONTEXT_RELATIONS
 

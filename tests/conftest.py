@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.state import AppState, Settings, open_state
+from graph.localize import Localizer
 from graph.search import NameIndex
 from loaders.paths import ontology_file
 from loaders.rdf import load
@@ -34,7 +35,7 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> AppState:
     _, problems = build(write=True, tables=INPUT / "mini_tables", modules_out=out)
     assert not problems, problems
     kg, report = load([ontology_file(), *sorted(out.glob("*.ttl"))], use_cache=False)
-    return AppState(kg, NameIndex.build(kg), report, "test")
+    return AppState(kg, NameIndex.build(kg), report, "test", Localizer(kg))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,947 @@
+"""Localization: from a set of findings to ranked, explained candidate lesion sites (DESIGN §5).
+
+Every candidate lesion has a *profile*: what a lesion there predicts, worked out once from the
+graph when the :class:`Localizer` is built.
+
+* **Deficits** (``reach``): every node a lesion's effect reaches along the distal relations,
+  under the segmental rule of :mod:`graph.traversal`, with the weakest contribution met on
+  the way (muscles, movements, reflexes, joints, pelvic functions, skin regions, nerves).
+* **Skin** (``skin``): skin regions that lose sensation. A spinal nerve and a dorsal root
+  ganglion are judged by their dermatome; nerves by their cutaneous territory.
+* **Referred and provoked pain**: non-neural structures (joints, tendons, bursae, arteries)
+  give pain in the regions they refer pain to and on the movements that provoke it, never
+  numbness or weakness of a nerve's territory.
+* **Tests**: a clinical test predicts positive for a lesion of what it tests, or of what
+  supplies it (a muscle's test for the muscle's nerve and roots); a test done at a landmark
+  (Tinel's sign) only for a lesion of the nerve at that landmark.
+* **Upper motor neuron signs**: a spinal cord lesion at a segment predicts brisk reflexes,
+  extensor plantars and (partial) weakness and sensory loss below it.
+
+Candidates are every spinal nerve and dorsal root ganglion, every contiguous run of roots in
+the cauda equina or the cervical and thoracic spine (one lesion affecting several roots), every
+plexus and plexus part, every nerve and every nerve at each landmark it passes (a lesion
+there spares the branches that leave above it), each segment of the spinal cord and the
+conus medullaris, each non-neural pain generator, and each condition that follows no single
+nerve (a length-dependent polyneuropathy).
+
+Ranking follows general principles only: a present finding counts for a candidate that
+predicts it (fully 1, in part 0.5); a finding examined and normal counts against a candidate
+that predicts it (1 when the candidate predicts it fully, 0.5 when only in part); each
+further lesion a candidate needs (several roots) costs 0.5, because one lesion that explains
+the findings is likelier than several. Among equals the single lesion comes first, then the
+one that predicts least beyond the findings. The order is deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .errors import InvalidQuery, RadixError, UnknownKind
+from .findings import FINDING_KINDS, FindingKind
+from .model import KnowledgeGraph, normalise_id, stronger, weaker
+from .queries import DISCLAIMER, PathView, Ref, StepView, _map_ref, ref, resolve_site, spinal_order
+from .search import NameIndex, closest
+from .traversal import MAX_PATH_LENGTH, Carried, carry, initial_segments, parts_of, related_by_part, wholes_of
+
+#: Bounds of one localization, whatever a caller asks for.
+MAX_FINDINGS = 40
+MAX_CANDIDATES = 50
+#: Runs of roots considered as one lesion (cauda equina, multilevel stenosis).
+MAX_ROOTS_TOGETHER = 6
+#: Paths shown per explained finding.
+PATHS_PER_FINDING = 2
+#: Candidates compared when choosing discriminators, and discriminators returned.
+DISCRIMINATE_AMONG = 3
+MAX_DISCRIMINATORS = 5
+
+EXPLAINED = {"major": 1.0, "minor": 0.5}
+CONTRADICTED = {"major": 1.0, "minor": 0.5}
+PER_EXTRA_LESION = 0.5
+
+LEVELS = ("root", "roots", "plexus", "nerve", "spinal_cord", "non_neural", "polyneuropathy")
+
+#: Relations a lesion's deficits follow, by where the walk starts.
+DEFICIT_RELATIONS = frozenset({"forms", "branches_into", "innervates", "acts_in", "supplies_skin_of", "mediates", "innervates_joint"})
+DERMATOME_RELATIONS = frozenset({"has_dermatome", "covers"})
+SENSORY_KINDS = frozenset({"numbness", "paresthesia"})
+MOTOR_KINDS = frozenset({"weakness", "atrophy"})
+NEURAL_TYPES = frozenset({"SpinalNerve", "Ganglion", "Plexus", "PlexusPart", "Nerve", "SpinalCordSegment", "SpinalCordRegion"})
+
+Strengths = dict[str, str]
+
+
+# ---------------------------------------------------------------- inputs and outputs
+
+
+@dataclass(frozen=True)
+class FindingInput:
+    kind: str
+    site: str
+    present: bool = True
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    site: Ref
+    present: bool
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    kind: str
+    site: str
+    present: bool
+    reason: str
+    closest: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    finding: Finding
+    contribution: str
+    paths: tuple[PathView, ...]
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    id: str
+    label: str
+    type: str
+    level: str
+    description: str
+    site: Ref | None
+    score: float
+    explains: tuple[Explanation, ...]
+    contradicts: tuple[Explanation, ...]
+    unexplained: tuple[Finding, ...]
+    members: tuple[Ref, ...]
+    #: the spinal nerves whose fibres the lesion involves (its segments)
+    roots: tuple[Ref, ...]
+    conditions: tuple[Ref, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    candidate: str
+    expect: str  # "abnormal" (fully), "abnormal in part" or "normal"
+
+
+@dataclass(frozen=True)
+class Discriminator:
+    finding: Finding
+    text: str
+    expectations: tuple[Expectation, ...]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    condition: Ref
+    findings: tuple[Finding, ...]
+    message: str
+    sources: tuple[str, ...]
+    urgent: bool = True
+
+
+@dataclass(frozen=True)
+class Localization:
+    findings: tuple[Finding, ...]
+    candidates: tuple[CandidateView, ...]
+    red_flags: tuple[RedFlag, ...]
+    discriminators: tuple[Discriminator, ...]
+    unresolved: tuple[Unresolved, ...]
+    disclaimer: str = DISCLAIMER
+
+
+# ---------------------------------------------------------------- profiles
+
+
+@dataclass
+class Profile:
+    """What a lesion predicts; see the module docstring."""
+
+    key: str
+    entity: str
+    level: str
+    label: str
+    description: str
+    site: str | None = None
+    members: tuple[str, ...] = ()
+    #: the structures the lesion is (its entity, a group's members, a region's parts)
+    structures: frozenset[str] = frozenset()
+    reach: Strengths = field(default_factory=dict)
+    skin: Strengths = field(default_factory=dict)
+    referred: Strengths = field(default_factory=dict)
+    provoked: Strengths = field(default_factory=dict)
+    tests: Strengths = field(default_factory=dict)
+    reflex_increased: Strengths = field(default_factory=dict)
+    #: starts of the walks that explain its deficits, with the nodes they may not enter
+    walk_from: tuple[str, ...] = ()
+    dermatome_from: tuple[str, ...] = ()
+    roots: tuple[str, ...] = ()
+    blocked: frozenset[str] = frozenset()
+    conditions: tuple[str, ...] = ()
+
+    @cached_property
+    def predicted(self) -> int:
+        """How many deficits it predicts fully: the measure of how specific a lesion is."""
+        return sum(1 for d in (self.reach, self.skin, self.referred, self.provoked, self.tests) for s in d.values() if s == "major")
+
+
+def _merge(into: Strengths, other: Mapping[str, str], cap: str = "major") -> None:
+    for node, s in other.items():
+        s = weaker(s, cap)
+        into[node] = stronger(into.get(node, "minor"), s) if node in into else s
+
+
+def reach(
+    kg: KnowledgeGraph,
+    start: str,
+    relations: frozenset[str],
+    blocked: frozenset[str] = frozenset(),
+    segmental: bool = True,
+) -> Strengths:
+    """Every node a lesion at ``start`` reaches, with the strongest contribution of any path.
+
+    Breadth first over (node, segments carried) states; a path's strength is its weakest
+    relation and its strongest surviving segment (:func:`graph.traversal.carry`).
+    """
+    out: Strengths = {}
+    start_carried = initial_segments(kg, start) if segmental else None
+    queue: deque[tuple[str, Carried, str, int]] = deque([(start, start_carried, "major", 0)])
+    seen: dict[tuple[str, frozenset[tuple[str, str]] | None], str] = {}
+    while queue:
+        node, carried, strength, depth = queue.popleft()
+        if depth >= MAX_PATH_LENGTH:
+            continue
+        for _, nxt, key, data in kg.graph.out_edges(node, keys=True, data=True):
+            if key not in relations or nxt in blocked or nxt == start:
+                continue
+            onward: Carried = None
+            if segmental:
+                allowed, onward = carry(kg, carried, nxt)
+                if not allowed:
+                    continue
+            s = weaker(strength, data["relation"].contribution)
+            state = (nxt, frozenset(onward.items()) if onward is not None else None)
+            if seen.get(state) == "major" or seen.get(state) == s:
+                continue
+            seen[state] = stronger(seen.get(state, s), s)
+            best = "major" if onward is None or "major" in onward.values() else "minor"
+            got = weaker(s, best)
+            out[nxt] = stronger(out.get(nxt, got), got)
+            queue.append((nxt, onward, s, depth + 1))
+    return out
+
+
+_LEVEL = re.compile(r"^(C|T|L|S|Co)(\d+)$")
+
+
+class Localizer:
+    """The candidate lesions of a graph and their profiles, built once; answers are read-only."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self._related: dict[str, frozenset[str]] = {}
+        self.spinal_nerves = sorted((e.id for e in kg.of_type("SpinalNerve")), key=spinal_order)
+        self.tests_of: dict[str, list[tuple[str, str]]] = {}  # test → [(tested, contribution)]
+        self.tested_at: dict[str, frozenset[str]] = {}
+        for e in kg.of_type("ClinicalTest"):
+            self.tests_of[e.id] = [(r.object, r.contribution) for r in kg.outgoing(e.id, frozenset({"tests"}))]
+            self.tested_at[e.id] = frozenset(r.object for r in kg.outgoing(e.id, frozenset({"tests_at"})))
+        self.prime_movers: dict[str, list[str]] = {}
+        self.movers: dict[str, list[str]] = {}
+        for r in kg.relations():
+            if r.predicate == "acts_in":
+                self.movers.setdefault(r.object, []).append(r.subject)
+                if r.contribution == "major":
+                    self.prime_movers.setdefault(r.object, []).append(r.subject)
+        self._major_parts: dict[str, tuple[str, ...]] = {}
+        self._trees: dict[tuple[str, frozenset[str], frozenset[str], bool], Tree] = {}
+        self.root_profiles: dict[str, Profile] = {}
+        self.profiles: list[Profile] = []
+        self._multi_segment = frozenset(n for n in kg.graph if len(self.own_segments(n)) > 1)
+        self._build()
+        #: node → indexes of the profiles that predict anything about it
+        self.by_node: dict[str, list[int]] = {}
+        for i, p in enumerate(self.profiles):
+            for d in (p.reach, p.skin, p.referred, p.provoked, p.tests, p.reflex_increased):
+                for node in d:
+                    held = self.by_node.setdefault(node, [])
+                    if not held or held[-1] != i:
+                        held.append(i)
+
+    # -- building
+
+    def _root(self, sn: str) -> Profile:
+        kg = self.kg
+        e = kg.entity(sn)
+        p = Profile(sn, sn, "root", e.label, e.label, structures=frozenset({sn}), walk_from=(sn,), dermatome_from=(sn,))
+        p.reach = self._movements(reach(kg, sn, DEFICIT_RELATIONS - {"supplies_skin_of"}))
+        p.skin = {n: s for n, s in reach(kg, sn, DERMATOME_RELATIONS, segmental=False).items() if kg.entity(n).type == "SkinRegion"}
+        # and the skin of its own single-segment branches (the dorsal ramus, an intercostal nerve)
+        own = reach(kg, sn, frozenset({"branches_into", "supplies_skin_of"}), blocked=self._multi_segment)
+        _merge(p.skin, {n: s for n, s in own.items() if kg.entity(n).type == "SkinRegion"})
+        # A root is injured where it leaves the spine, beside the facet joints its dorsal ramus
+        # supplies: their referred (axial) pain comes with it, in part.
+        for joint in [n for n in p.reach if kg.entity(n).type == "Joint"]:
+            for j in {joint} | wholes_of(kg, joint):
+                for r in kg.outgoing(j, frozenset({"refers_pain_to"})):
+                    _merge(p.referred, {r.object: "minor"})
+        return p
+
+    def _build(self) -> None:
+        kg = self.kg
+        for sn in self.spinal_nerves:
+            self.root_profiles[sn] = self._root(sn)
+        profiles = list(self.root_profiles.values())
+        # dorsal root ganglia: the sensory neurons of one spinal nerve, nothing motor
+        for g in kg.of_type("Ganglion"):
+            sns = [r.object for r in kg.outgoing(g.id, frozenset({"part_of"})) if r.object in self.root_profiles]
+            if len(sns) == 1:
+                root = self.root_profiles[sns[0]]
+                profiles.append(
+                    Profile(g.id, g.id, "root", g.label, g.label, structures=frozenset({g.id}), skin=dict(root.skin), dermatome_from=(sns[0],))
+                )
+        profiles += self._root_runs()
+        for e in kg.of_type("Plexus", "PlexusPart", "Nerve"):
+            level = "nerve" if e.type == "Nerve" else "plexus"
+            whole = self._peripheral(e.id, level, e.label, None, frozenset())
+            profiles.append(whole)
+            passages = sorted({r.object for r in kg.outgoing(e.id, frozenset({"passes_through", "passes_under"})) if kg.entity(r.object).type == "Landmark"})
+            tested_at = {landmark for places in self.tested_at.values() for landmark in places}
+            for landmark in passages:
+                spared = frozenset(r.subject for r in kg.incoming(landmark, frozenset({"arises_proximal_to"})))
+                if not spared and landmark not in tested_at:
+                    continue  # a lesion there predicts what a lesion of the whole nerve does
+                where = kg.entity(landmark).label
+                profiles.append(self._peripheral(e.id, level, e.label, landmark, spared, f"{e.label} at the {where}"))
+        profiles += self._cord()
+        profiles += self._non_neural()
+        for p in profiles:
+            self._add_tests_and_conditions(p)
+        self.profiles = [p for p in profiles if p.reach or p.skin or p.referred or p.provoked or p.tests or p.reflex_increased]
+
+    def _peripheral(self, ident: str, level: str, label: str, site: str | None, spared: frozenset[str], description: str = "") -> Profile:
+        kg = self.kg
+        key = ident if site is None else f"{ident}@{site}"
+        p = Profile(key, ident, level, label, description or label, site=site, structures=frozenset({ident}), walk_from=(ident,), blocked=spared)
+        got = self._movements(reach(kg, ident, DEFICIT_RELATIONS, blocked=spared))
+        p.reach = got
+        # Sensory fibres of a segment reach only its dermatome: a lesion carrying C8 and T1
+        # (the lower trunk) does not numb the thumb, although the median nerve it feeds does.
+        segments = self.own_segments(ident)
+        dermatomes: Strengths = {}
+        for sn in segments:
+            if sn in self.root_profiles:
+                _merge(dermatomes, self.root_profiles[sn].skin)
+        p.skin = {}
+        for n, s in got.items():
+            if kg.entity(n).type != "SkinRegion":
+                continue
+            in_dermatome = self.judge_site(n, dermatomes) if dermatomes else s
+            if in_dermatome:
+                p.skin[n] = weaker(s, in_dermatome)
+        return p
+
+    def own_segments(self, ident: str) -> tuple[str, ...]:
+        """The segments a nerve carries: its own root values, else those of what it arises from."""
+        kg = self.kg
+        frontier = [ident]
+        for _ in range(MAX_PATH_LENGTH):
+            found = [s for n in frontier for s in (kg.segments_of(n) or {})]
+            if found:
+                return tuple(dict.fromkeys(found))
+            frontier = [r.subject for n in frontier for r in kg.incoming(n, frozenset({"branches_into", "forms"}))]
+            if not frontier:
+                break
+        return ()
+
+    def _movements(self, reached: Strengths) -> Strengths:
+        """A movement is fully weak when most of its prime movers (at least half) lose their supply, in part when any mover does."""
+        movements = {m for n in reached for m in self._moved_by(n)}
+        for m in movements:
+            prime = self.prime_movers.get(m, [])
+            if prime and 2 * sum(1 for x in prime if reached.get(x) == "major") >= len(prime):
+                reached[m] = "major"
+            elif any(x in reached for x in self.movers.get(m, [])):
+                reached[m] = "minor"
+        return reached
+
+    def _moved_by(self, node: str) -> list[str]:
+        return [o for _, o, k in self.kg.graph.out_edges(node, keys=True) if k == "acts_in"]
+
+    def _combine(self, key: str, entity: str, level: str, label: str, description: str, members: Sequence[str]) -> Profile:
+        p = Profile(key, entity, level, label, description, members=tuple(members), structures=frozenset({entity, *members}))
+        p.walk_from = tuple(members)
+        p.dermatome_from = tuple(members)
+        for m in members:
+            _merge(p.reach, {n: s for n, s in self.root_profiles[m].reach.items() if self.kg.entity(n).type != "Movement"})
+            _merge(p.skin, self.root_profiles[m].skin)
+        self._movements(p.reach)
+        return p
+
+    def _root_runs(self) -> list[Profile]:
+        """Contiguous runs of roots that one lesion can take together (see MAX_ROOTS_TOGETHER)."""
+        kg = self.kg
+        cauda = {r.object for r in kg.outgoing("cauda_equina", frozenset({"gives_rise_to"}))} if "cauda_equina" in kg else set()
+        runs: list[Profile] = []
+        order = self.spinal_nerves
+        for i in range(len(order)):
+            for n in range(2, MAX_ROOTS_TOGETHER + 1):
+                members = order[i : i + n]
+                if len(members) < n or len({_region(m) for m in members} - {"T"}) > 1 and not set(members) <= cauda:
+                    continue
+                labels = [kg.entity(m).label.split()[0] for m in members]
+                span = f"{labels[0]}–{labels[-1]}"
+                if set(members) <= cauda:
+                    runs.append(self._combine(f"cauda_equina@{span}", "cauda_equina", "roots", kg.entity("cauda_equina").label, f"cauda equina: {span} roots", members))
+                else:
+                    runs.append(self._combine("+".join(members), members[0], "roots", f"{span} spinal nerves", f"{span} spinal nerves together", members))
+        return runs
+
+    def _cord(self) -> list[Profile]:
+        """Each cord segment (LMN at its level, UMN below) and each region made only of whole segments below the enlargements (the conus)."""
+        kg = self.kg
+        out: list[Profile] = []
+        segment_root = {r.subject: r.object for r in kg.relations() if r.predicate == "gives_rise_to" and kg.entity(r.subject).type == "SpinalCordSegment"}
+        top_regions = {r.subject for r in kg.incoming("spinal_cord", frozenset({"part_of"}))} if "spinal_cord" in kg else set()
+        conus_segments = parts_of(kg, "conus_medullaris") if "conus_medullaris" in kg else set()
+        for segment, sn in sorted(segment_root.items(), key=lambda x: spinal_order(x[1])):
+            if segment in conus_segments or sn not in self.root_profiles:
+                continue
+            region = next(iter(sorted(wholes_of(kg, segment) & top_regions)), "spinal_cord" if "spinal_cord" in kg else segment)
+            below = [m for m in self.spinal_nerves if spinal_order(m) > spinal_order(sn)]
+            p = self._upper_motor(f"{region}@{segment}", region, segment, [sn], below)
+            out.append(p)
+        if conus_segments:
+            roots = sorted((segment_root[s] for s in conus_segments if s in segment_root), key=spinal_order)
+            e = kg.entity("conus_medullaris")
+            p = self._combine("conus_medullaris", "conus_medullaris", "spinal_cord", e.label, e.label, roots)
+            p.members = ()
+            p.structures = frozenset({"conus_medullaris", *conus_segments})
+            out.append(p)
+        return out
+
+    def _upper_motor(self, key: str, region: str, segment: str, own: Sequence[str], below: Sequence[str]) -> Profile:
+        kg = self.kg
+        seg = kg.entity(segment)
+        p = self._combine(key, region, "spinal_cord", kg.entity(region).label, f"{kg.entity(region).label} at the {seg.label}", own)
+        p.members = ()
+        p.site = segment
+        p.structures = frozenset({region, segment})
+        below_set = set(below)
+        for m in below:
+            root = self.root_profiles[m]
+            # below a cord lesion: weakness and sensory loss are possible but partial and variable
+            _merge(p.reach, {n: s for n, s in root.reach.items() if kg.entity(n).type not in ("Reflex", "Movement")}, cap="minor")
+            _merge(p.skin, root.skin, cap="minor")
+        self._movements(p.reach)
+        for r in kg.of_type("Reflex"):
+            segs = kg.segments_of(r.id)
+            if segs and set(segs) <= below_set:
+                p.reflex_increased[r.id] = "major"
+        return p
+
+    def _non_neural(self) -> list[Profile]:
+        kg = self.kg
+        out: list[Profile] = []
+        generators = {r.subject for r in kg.relations() if r.predicate in ("refers_pain_to", "pain_provoked_by")}
+        generators |= {t for tested in self.tests_of.values() for t, _ in tested if kg.entity(t).type in ("Joint", "SoftTissue", "BloodVessel")}
+        for g in sorted(generators):
+            e = kg.entity(g)
+            if e.type in NEURAL_TYPES:
+                continue
+            group = {g} | parts_of(kg, g)
+            p = Profile(g, g, "non_neural", e.label, e.label, structures=frozenset(group))
+            for part in group:
+                for r in kg.outgoing(part, frozenset({"refers_pain_to"})):
+                    _merge(p.referred, {r.object: r.contribution})
+                for r in kg.outgoing(part, frozenset({"pain_provoked_by"})):
+                    _merge(p.provoked, {r.object: r.contribution})
+                if kg.entity(part).type == "Joint":
+                    p.referred[part] = "major"  # pain in the joint itself
+                if kg.entity(part).type == "Muscle":  # a torn muscle or tendon: weak and wasted
+                    p.reach[part] = "major"
+                    for r in kg.outgoing(part, frozenset({"acts_in"})):
+                        _merge(p.reach, {r.object: r.contribution})
+            out.append(p)
+        for c in kg.of_type("Condition"):
+            shown = kg.outgoing(c.id, frozenset({"presents_with"}))
+            if not shown:
+                continue
+            p = Profile(c.id, c.id, "polyneuropathy", c.label, c.label, structures=frozenset({c.id}), conditions=(c.id,))
+            for r in shown:
+                target = kg.entity(r.object).type
+                _merge(p.skin if target == "SkinRegion" else p.reach, {r.object: r.contribution})
+            out.append(p)
+        return out
+
+    def _add_tests_and_conditions(self, p: Profile) -> None:
+        kg = self.kg
+        for test, tested in self.tests_of.items():
+            at = self.tested_at[test]
+            best: str | None = None
+            for target, contribution in tested:
+                if at and kg.entity(target).type in ("Nerve", "PlexusPart", "Plexus", "SpinalNerve"):
+                    # done where the nerve passes a landmark: positive for a lesion of that nerve there
+                    s = contribution if p.site in at and target in p.structures else None
+                elif target in p.structures:
+                    s = contribution
+                elif target in p.reach and kg.entity(target).type not in ("Joint",):
+                    s = weaker(contribution, p.reach[target])
+                else:
+                    s = None
+                if s is not None:
+                    best = s if best is None else stronger(best, s)
+            if best is not None:
+                p.tests[test] = best
+        if p.conditions:
+            return
+        found: list[str] = []
+        for r in kg.incoming(p.entity, frozenset({"affects"})):
+            where = {o.object for o in kg.outgoing(r.subject, frozenset({"occurs_at"}))}
+            landmarks = {w for w in where if kg.entity(w).type == "Landmark"}
+            if p.site is not None and p.level in ("nerve", "plexus"):
+                if p.site in landmarks:
+                    found.append(r.subject)
+            elif not landmarks or p.level not in ("nerve", "plexus"):
+                found.append(r.subject)
+        p.conditions = tuple(sorted(dict.fromkeys(found), key=lambda c: kg.entity(c).label))
+
+    # -- answering
+
+    def routes(self, start: str, targets: Iterable[str], relations: frozenset[str], blocked: frozenset[str], segmental: bool) -> list[PathView]:
+        """The shortest route from ``start`` to each target it reaches (trees cached: the graph never changes)."""
+        key = (start, relations, blocked, segmental)
+        tree = self._trees.get(key)
+        if tree is None:
+            tree = path_tree(self.kg, start, relations, blocked, segmental)
+            self._trees[key] = tree
+        return [v for t in sorted(targets) if (v := _route(self.kg, tree, t)) is not None]
+
+    def roots_of(self, p: Profile) -> tuple[str, ...]:
+        """The spinal nerves a lesion involves: a root itself, a run's members, a region's or nerve's segments."""
+        if p.dermatome_from:
+            found: Iterable[str] = p.dermatome_from
+        elif p.level in ("nerve", "plexus"):
+            found = self.own_segments(p.entity)
+        else:
+            found = ()
+        return tuple(sorted(dict.fromkeys(found), key=spinal_order))
+
+    def is_upper_motor_sign(self, kind: str, site: str) -> bool:
+        """An increased reflex, or a test of the spinal cord (Babinski, Hoffmann, clonus)."""
+        if kind == "reflex_increased" or (kind == "test_positive" and self.kg.entity(site).type == "Reflex"):
+            return True
+        return kind in ("test_positive", "pain") and any(
+            self.kg.entity(t).type == "SpinalCordRegion" for t, _ in self.tests_of.get(site, [])
+        )
+
+    def related(self, site: str) -> frozenset[str]:
+        got = self._related.get(site)
+        if got is None:
+            got = frozenset(related_by_part(self.kg, site))
+            self._related[site] = got
+        return got
+
+    def judge_site(self, site: str, reached: Mapping[str, str]) -> str | None:
+        """Fully (major) when ``reached`` holds the site or every part of it; in part (minor) when it holds a part or a container."""
+        if site in reached:
+            return reached[site]
+        if not reached:
+            return None
+        if self._covers(site, reached, 0):
+            return "major"
+        return "minor" if any(n in reached for n in self.related(site)) else None
+
+    def _covers(self, site: str, reached: Mapping[str, str], depth: int) -> bool:
+        """:func:`graph.queries.covers_whole` over a cached part list."""
+        if reached.get(site) == "major":
+            return True
+        parts = self._major_parts.get(site)
+        if parts is None:
+            parts = tuple(r.subject for r in self.kg.incoming(site, frozenset({"part_of"})) if r.contribution == "major")
+            self._major_parts[site] = parts
+        return bool(parts) and depth < 8 and all(self._covers(x, reached, depth + 1) for x in parts)
+
+    def predicts(self, p: Profile, kind: str, site: str, site_type: str) -> str | None:
+        """Whether the lesion ``p`` predicts an abnormal finding of ``kind`` at ``site``, and how strongly."""
+        if kind in SENSORY_KINDS:
+            return self.judge_site(site, p.skin) if site_type == "SkinRegion" else None
+        if kind == "pain":
+            if site_type == "SkinRegion":
+                got = [self.judge_site(site, p.skin), self.judge_site(site, p.referred)]
+            elif site_type == "Joint":
+                got = [self.judge_site(site, p.reach), self.judge_site(site, p.referred)]
+            elif site_type == "Movement":
+                got = [p.provoked.get(site)]
+            elif site_type == "ClinicalTest":
+                got = [p.tests.get(site)]
+            else:
+                got = []
+            found = [g for g in got if g]
+            return ("major" if "major" in found else "minor") if found else None
+        if kind in MOTOR_KINDS or kind in ("reflex_reduced", "sphincter_dysfunction"):
+            return self.judge_site(site, p.reach)
+        if kind == "reflex_increased":
+            return p.reflex_increased.get(site)
+        if kind == "test_positive":
+            # a pathological reflex (Hoffmann, extensor plantar) that is present is an increased reflex
+            return p.reflex_increased.get(site) if site_type == "Reflex" else p.tests.get(site)
+        return None
+
+
+def _region(sn: str) -> str:
+    m = re.match(r"^spinal_nerve_(C|T|L|S|Co)", sn)
+    return m.group(1) if m else ""
+
+
+# ---------------------------------------------------------------- resolving findings
+
+
+def resolve_findings(
+    kg: KnowledgeGraph, index: NameIndex, findings: Sequence[FindingInput]
+) -> tuple[list[tuple[FindingKind, str, bool]], list[Unresolved]]:
+    """Findings with their sites resolved; the rest with why and the closest names."""
+    if not findings:
+        raise InvalidQuery("give at least one finding: {\"kind\": ..., \"site\": ..., \"present\": true|false}")
+    if len(findings) > MAX_FINDINGS:
+        raise InvalidQuery(f"at most {MAX_FINDINGS} findings per request, got {len(findings)}")
+    resolved: list[tuple[FindingKind, str, bool]] = []
+    unresolved: list[Unresolved] = []
+    for f in findings:
+        spec = FINDING_KINDS.get(f.kind.strip().lower())
+        if spec is None:
+            raise UnknownKind(f.kind, list(FINDING_KINDS))
+        try:
+            site = resolve_site(kg, index, spec, f.site)
+        except RadixError as err:
+            near = tuple(ref(kg, i) for i, _ in closest(kg, index, f.site, spec.site_types))
+            unresolved.append(Unresolved(spec.name, f.site, f.present, str(err), near))
+            continue
+        key = (spec, site.id, f.present)
+        if key not in resolved:
+            resolved.append(key)
+    if not resolved:
+        raise InvalidQuery(
+            "no finding could be resolved: "
+            + "; ".join(f"{u.kind} at {u.site!r}: {u.reason}" for u in unresolved)
+        )
+    # a site both present and normal for the same kind contradicts itself: say so
+    clash = {(s.name, site) for s, site, present in resolved if present} & {(s.name, site) for s, site, present in resolved if not present}
+    if clash:
+        kind, site = sorted(clash)[0]
+        raise InvalidQuery(f"{kind} at {kg.entity(site).label!r} is given both as present and as normal; keep one")
+    return resolved, unresolved
+
+
+# ---------------------------------------------------------------- the answer
+
+
+@dataclass
+class _Scored:
+    profile: Profile
+    score: float
+    explains: list[tuple[int, str]]
+    contradicts: list[tuple[int, str]]
+    unexplained: list[int]
+
+
+def localize(
+    localizer: Localizer,
+    index: NameIndex,
+    findings: Sequence[FindingInput],
+    limit: int = 10,
+) -> Localization:
+    """Rank candidate lesion sites for ``findings``; see the module docstring for the principles."""
+    kg = localizer.kg
+    if not 1 <= limit <= MAX_CANDIDATES:
+        raise InvalidQuery(f"limit must be between 1 and {MAX_CANDIDATES}, got {limit}")
+    resolved, unresolved = resolve_findings(kg, index, findings)
+    views = tuple(Finding(spec.name, ref(kg, site), present) for spec, site, present in resolved)
+    types = [kg.entity(site).type for _, site, _ in resolved]
+    mentioned = {site for _, site, _ in resolved}
+
+    # Only the profiles that say anything about a finding's site (or its parts and wholes) can
+    # predict it: look them up instead of judging every profile against every finding.
+    said: list[dict[int, str]] = []
+    for i, (spec, site, _) in enumerate(resolved):
+        relevant = {j for n in localizer.related(site) for j in localizer.by_node.get(n, ())}
+        judged = {j: localizer.predicts(localizer.profiles[j], spec.name, site, types[i]) for j in sorted(relevant)}
+        said.append({j: s for j, s in judged.items() if s})
+    # The spinal cord is a candidate site at a segment only with upper motor neuron evidence.
+    umn = any(present and localizer.is_upper_motor_sign(spec.name, site) for spec, site, present in resolved)
+    scored: list[_Scored] = []
+    best_run: dict[str, _Scored] = {}
+    candidates = sorted({j for i, (_, _, present) in enumerate(resolved) if present for j in said[i]})
+    for j in candidates:
+        p = localizer.profiles[j]
+        if p.level == "spinal_cord" and p.site is not None and not umn:
+            continue
+        explains: list[tuple[int, str]] = []
+        contradicts: list[tuple[int, str]] = []
+        unexplained: list[int] = []
+        score = 0.0
+        for i, (_, _, present) in enumerate(resolved):
+            s = said[i].get(j)
+            if present:
+                if s:
+                    explains.append((i, s))
+                    score += EXPLAINED[s]
+                else:
+                    unexplained.append(i)
+            elif s:
+                contradicts.append((i, s))
+                score -= CONTRADICTED[s]
+        if not explains:
+            continue
+        score -= PER_EXTRA_LESION * max(0, len(p.members) - 1)
+        item = _Scored(p, score, explains, contradicts, unexplained)
+        if p.level == "roots":  # one run per place: the best fitting
+            place = p.entity if p.entity == "cauda_equina" else _region(p.members[0])
+            held = best_run.get(place)
+            if held is None or _order(item, mentioned) < _order(held, mentioned):
+                best_run[place] = item
+            continue
+        scored.append(item)
+    scored += best_run.values()
+    scored.sort(key=lambda x: _order(x, mentioned))
+    # the same structure at several places that the findings cannot tell apart: show the most specific
+    shown: set[tuple[str, float, tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]] = set()
+    distinct: list[_Scored] = []
+    for x in scored:
+        key = (x.profile.entity, x.score, tuple(x.explains), tuple(x.contradicts))
+        if key not in shown:
+            shown.add(key)
+            distinct.append(x)
+    scored = distinct
+    top = scored[:limit]
+    candidates = tuple(_view(localizer, x, views, resolved) for x in top)
+    return Localization(
+        views,
+        candidates,
+        red_flags(kg, resolved, views),
+        discriminators(localizer, top[:DISCRIMINATE_AMONG], mentioned),
+        tuple(unresolved),
+    )
+
+
+def _order(x: _Scored, mentioned: set[str]) -> tuple[float, int, int, str, str]:
+    return (-x.score, len(x.profile.members), x.profile.predicted, x.profile.description, x.profile.key)
+
+
+def _view(localizer: Localizer, x: _Scored, views: Sequence[Finding], resolved: Sequence[tuple[FindingKind, str, bool]]) -> CandidateView:
+    kg = localizer.kg
+    p = x.profile
+    explains = tuple(Explanation(views[i], s, explain_paths(localizer, p, resolved[i][0].name, resolved[i][1])) for i, s in x.explains)
+    contradicts = tuple(Explanation(views[i], s, explain_paths(localizer, p, "normal", resolved[i][1])) for i, s in x.contradicts)
+    sources = tuple(dict.fromkeys(src for e in explains for path in e.paths for step in path.steps for src in step.sources))
+    e = kg.entity(p.entity)
+    return CandidateView(
+        e.curie if p.level != "roots" or p.entity == "cauda_equina" else "+".join(kg.entity(m).curie for m in p.members),
+        p.label,
+        e.type if p.level != "roots" or p.entity == "cauda_equina" else "SpinalNerve",
+        p.level,
+        p.description,
+        ref(kg, p.site) if p.site else None,
+        round(x.score, 2),
+        explains,
+        contradicts,
+        tuple(views[i] for i in x.unexplained),
+        tuple(ref(kg, m) for m in p.members),
+        tuple(ref(kg, r) for r in localizer.roots_of(p)),
+        tuple(ref(kg, c) for c in p.conditions),
+        sources,
+    )
+
+
+# ---------------------------------------------------------------- explanation paths
+
+
+def _step(kg: KnowledgeGraph, subject: str, predicate: str, obj: str) -> StepView:
+    relation = kg.graph.edges[subject, obj, predicate]["relation"]
+    return StepView(ref(kg, subject), predicate, ref(kg, obj), relation.contribution, tuple(_map_ref(kg, m) for m in relation.maps), relation.sources)
+
+
+def _path(kg: KnowledgeGraph, steps: Sequence[tuple[str, str, str]]) -> PathView:
+    views = tuple(_step(kg, *s) for s in steps)
+    strength = "minor" if any(v.contribution == "minor" for v in views) else "major"
+    return PathView(len(views), strength, views)
+
+
+State = tuple[str, frozenset[tuple[str, str]] | None]
+#: a breadth-first tree: each state's parent state and the relation taken; each node's first state
+Tree = tuple[dict[State, tuple[State, str] | None], dict[str, State]]
+
+
+def path_tree(kg: KnowledgeGraph, start: str, relations: frozenset[str], blocked: frozenset[str], segmental: bool) -> Tree:
+    """Shortest segment-respecting routes from ``start`` to every node it reaches (bounded)."""
+    first: State = (start, None)
+    carried0 = initial_segments(kg, start) if segmental else None
+    parent: dict[State, tuple[State, str] | None] = {first: None}
+    at: dict[str, State] = {start: first}
+    queue: deque[tuple[State, Carried, int]] = deque([(first, carried0, 0)])
+    while queue:
+        state, carried, depth = queue.popleft()
+        if depth >= MAX_PATH_LENGTH:
+            continue
+        for _, nxt, key in sorted(kg.graph.out_edges(state[0], keys=True), key=lambda e: (e[2], e[1])):
+            if key not in relations or nxt in blocked:
+                continue
+            onward: Carried = None
+            if segmental:
+                allowed, onward = carry(kg, carried, nxt)
+                if not allowed:
+                    continue
+            child: State = (nxt, frozenset(onward.items()) if onward is not None else None)
+            if child in parent:
+                continue
+            parent[child] = (state, key)
+            at.setdefault(nxt, child)
+            queue.append((child, onward, depth + 1))
+    return parent, at
+
+
+def _route(kg: KnowledgeGraph, tree: Tree, target: str) -> PathView | None:
+    parent, at = tree
+    state = at.get(target)
+    if state is None:
+        return None
+    steps: list[tuple[str, str, str]] = []
+    link = parent[state]
+    while link is not None:
+        prev, predicate = link
+        steps.append((prev[0], predicate, state[0]))
+        state, link = prev, parent[prev]
+    return _path(kg, steps[::-1]) if steps else None
+
+
+def explain_paths(localizer: Localizer, p: Profile, kind: str, site: str) -> tuple[PathView, ...]:
+    """The shortest paths by which lesion ``p`` reaches ``site`` (or the one relation that says it does)."""
+    kg = localizer.kg
+    targets = localizer.related(site)
+    site_type = kg.entity(site).type
+    found: list[PathView] = []
+    if site_type == "ClinicalTest":
+        for target, _ in localizer.tests_of.get(site, []):
+            if target in p.structures:
+                found.append(_path(kg, [(site, "tests", target)]))
+            elif target in p.reach:
+                found.append(_path(kg, [(site, "tests", target)]))
+                for start in p.walk_from:
+                    found += localizer.routes(start, [target], DEFICIT_RELATIONS, p.blocked, True)
+        for landmark in localizer.tested_at.get(site, frozenset()):
+            if landmark == p.site:
+                found.append(_path(kg, [(site, "tests_at", landmark)]))
+        return tuple(found[: PATHS_PER_FINDING + 1])
+    for structure in sorted(p.structures):
+        for predicate in ("refers_pain_to", "pain_provoked_by"):
+            for r in kg.outgoing(structure, frozenset({predicate})):
+                if r.object in targets:
+                    found.append(_path(kg, [(structure, predicate, r.object)]))
+    for r in kg.outgoing(p.entity, frozenset({"presents_with"})):
+        if r.object in targets:
+            found.append(_path(kg, [(p.entity, "presents_with", r.object)]))
+    if site_type == "SkinRegion" and p.dermatome_from:
+        for start in p.dermatome_from:
+            found += localizer.routes(start, targets, DERMATOME_RELATIONS, frozenset(), False)
+    if p.walk_from and (site_type != "SkinRegion" or not p.dermatome_from or not found):
+        for start in p.walk_from:
+            found += localizer.routes(start, targets, DEFICIT_RELATIONS, p.blocked, True)
+    found.sort(key=lambda v: (v.contribution != "major", v.length))
+    return tuple(found[:PATHS_PER_FINDING])
+
+
+# ---------------------------------------------------------------- red flags
+
+
+UMN_MESSAGE = (
+    "Upper motor neuron signs (brisk reflexes, extensor plantar, Hoffmann, clonus) point to the spinal cord or brain, "
+    "not a root or nerve: suspect cord compression and arrange urgent assessment and imaging."
+)
+
+
+def red_flags(kg: KnowledgeGraph, resolved: Sequence[tuple[FindingKind, str, bool]], views: Sequence[Finding]) -> tuple[RedFlag, ...]:
+    """Urgent warnings raised by present findings: the sites' ``red_flag_for`` relations, and any increased reflex."""
+    raised: dict[str, tuple[list[Finding], str, tuple[str, ...]]] = {}
+    for (spec, site, present), view in zip(resolved, views, strict=True):
+        if not present:
+            continue
+        if spec.name == "pain" and kg.entity(site).type == "SkinRegion":
+            continue  # pain in a region is no red flag by itself; loss of sensation there may be
+        for node in {site} | wholes_of(kg, site):
+            for r in kg.outgoing(node, frozenset({"red_flag_for"})):
+                note = next((a.note for a in r.assertions if a.note), "") or f"A warning sign of {kg.entity(r.object).label}."
+                findings, _, _ = raised.setdefault(r.object, ([], note, r.sources))
+                if view not in findings:
+                    findings.append(view)
+        if spec.name == "reflex_increased":
+            target = "spinal_cord_compression" if "spinal_cord_compression" in kg else None
+            if target:
+                findings, _, _ = raised.setdefault(target, ([], UMN_MESSAGE, ()))
+                if view not in findings:
+                    findings.append(view)
+    return tuple(
+        RedFlag(ref(kg, c), tuple(f), msg, srcs) for c, (f, msg, srcs) in sorted(raised.items(), key=lambda kv: kg.entity(kv[0]).label)
+    )
+
+
+# ---------------------------------------------------------------- discriminators
+
+
+def _probes(localizer: Localizer) -> list[tuple[str, str, str]]:
+    kg = localizer.kg
+    probes = [("weakness", e.id, "Movement") for e in kg.of_type("Movement")]
+    probes += [("reflex_reduced", e.id, "Reflex") for e in kg.of_type("Reflex")]
+    probes += [("test_positive", e.id, "ClinicalTest") for e in kg.of_type("ClinicalTest")]
+    probes += [("numbness", e.id, "SkinRegion") for e in kg.of_type("SkinRegion") if not parts_of(kg, e.id)]
+    return probes
+
+
+def discriminators(localizer: Localizer, top: Sequence[_Scored], mentioned: set[str]) -> tuple[Discriminator, ...]:
+    """Unexamined findings expected abnormal for some leading candidates and normal for others."""
+    if len(top) < 2:
+        return ()
+    kg = localizer.kg
+    ranked: list[tuple[tuple[int, int, int, str], Discriminator]] = []
+    kind_order = {"weakness": 0, "reflex_reduced": 1, "numbness": 2, "test_positive": 3}
+    for kind, site, site_type in _probes(localizer):
+        if site in mentioned:
+            continue
+        says = [localizer.predicts(x.profile, kind, site, site_type) for x in top]
+        if all(s is None for s in says) or all(s == "major" for s in says):
+            continue
+        lead = says[0]
+        separated = sum(1 for s in says[1:] if (s == "major") != (lead == "major") and (s is None or lead is None))
+        if not separated:
+            continue
+        expectations = tuple(
+            Expectation(x.profile.description, "abnormal" if s == "major" else "abnormal in part" if s == "minor" else "normal") for x, s in zip(top, says, strict=True)
+        )
+        verb = {"weakness": "weak", "reflex_reduced": "reduced", "numbness": "numb", "test_positive": "positive"}[kind]
+        what = {"weakness": "test", "reflex_reduced": "test the", "numbness": "test sensation over the", "test_positive": "do the"}[kind]
+        site_label = kg.entity(site).label
+        abnormal = [e.candidate for e in expectations if e.expect != "normal"]
+        normal = [e.candidate for e in expectations if e.expect == "normal"]
+        text = f"{what} {site_label}: {verb} in {' and '.join(abnormal)}; normal in {' and '.join(normal)}"
+        finding = Finding(kind, ref(kg, site), True)
+        ranked.append(((-separated, kind_order[kind], 0 if lead else 1, site_label), Discriminator(finding, text, expectations)))
+    ranked.sort(key=lambda r: r[0])
+    return tuple(d for _, d in ranked[:MAX_DISCRIMINATORS])
+
+
+def parse_finding(text: str, present: bool = True) -> FindingInput:
+    """``numbness:anterior thigh`` → a finding (the CLI's form)."""
+    kind, sep, site = text.partition(":")
+    if not sep or not kind.strip() or not site.strip():
+        raise InvalidQuery(f"a finding is KIND:SITE (e.g. numbness:\"anterior thigh\"), got {text!r}")
+    return FindingInput(kind.strip(), site.strip().strip('"'), present)
+
+
+__all__ = ["FindingInput", "Localization", "Localizer", "localize", "normalise_id", "parse_finding"]
