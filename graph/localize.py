@@ -25,11 +25,14 @@ conus medullaris, each non-neural pain generator, and each condition that follow
 nerve (a length-dependent polyneuropathy).
 
 Ranking follows general principles only: a present finding counts for a candidate that
-predicts it (fully 1, in part 0.5); a finding examined and normal counts against a candidate
-that predicts it (1 when the candidate predicts it fully, 0.5 when only in part); each
-further lesion a candidate needs (several roots) costs 0.5, because one lesion that explains
-the findings is likelier than several. Among equals the single lesion comes first, then the
-one that predicts least beyond the findings. The order is deterministic.
+predicts it (fully 1, in part 0.5) and a little against one that does not (0.25); a finding
+examined and normal counts against a candidate that predicts it (2 when the candidate predicts
+it fully, 0.5 when only in part): a deficit that was looked for and is absent argues more
+strongly against a lesion than a finding it does not explain. Several roots taken together cost more the more lesions they
+need: in the cauda equina the roots run together in one canal, so one lesion takes several
+(0.1 per further root); elsewhere each root leaves by its own foramen (1 per further root).
+Among equals the single lesion comes first, then the one that predicts least beyond the
+findings. The order is deterministic.
 """
 
 from __future__ import annotations
@@ -59,8 +62,11 @@ DISCRIMINATE_AMONG = 3
 MAX_DISCRIMINATORS = 5
 
 EXPLAINED = {"major": 1.0, "minor": 0.5}
-CONTRADICTED = {"major": 1.0, "minor": 0.5}
-PER_EXTRA_LESION = 0.5
+UNEXPLAINED = 0.25
+CONTRADICTED = {"major": 2.0, "minor": 0.5}
+#: several roots: in the cauda equina they run together in one canal, so one lesion takes
+#: several; elsewhere each leaves by its own foramen, so several roots need several lesions
+PER_EXTRA_ROOT = {"cauda_equina": 0.1, "foramina": 1.0}
 
 LEVELS = ("root", "roots", "plexus", "nerve", "spinal_cord", "non_neural", "polyneuropathy")
 
@@ -344,7 +350,7 @@ class Localizer:
         for n, s in got.items():
             if kg.entity(n).type != "SkinRegion":
                 continue
-            in_dermatome = self.judge_site(n, dermatomes) if dermatomes else s
+            in_dermatome = self.within(n, dermatomes) if dermatomes else s
             if in_dermatome:
                 p.skin[n] = weaker(s, in_dermatome)
         return p
@@ -363,11 +369,11 @@ class Localizer:
         return ()
 
     def _movements(self, reached: Strengths) -> Strengths:
-        """A movement is fully weak when most of its prime movers (at least half) lose their supply, in part when any mover does."""
+        """A movement is fully weak when most of its prime movers (more than half) lose their supply, in part when any mover does."""
         movements = {m for n in reached for m in self._moved_by(n)}
         for m in movements:
             prime = self.prime_movers.get(m, [])
-            if prime and 2 * sum(1 for x in prime if reached.get(x) == "major") >= len(prime):
+            if prime and 2 * sum(1 for x in prime if reached.get(x) == "major") > len(prime):
                 reached[m] = "major"
             elif any(x in reached for x in self.movers.get(m, [])):
                 reached[m] = "minor"
@@ -439,8 +445,10 @@ class Localizer:
         for m in below:
             root = self.root_profiles[m]
             # below a cord lesion: weakness and sensory loss are possible but partial and variable
-            _merge(p.reach, {n: s for n, s in root.reach.items() if kg.entity(n).type not in ("Reflex", "Movement")}, cap="minor")
+            _merge(p.reach, {n: s for n, s in root.reach.items() if kg.entity(n).type != "Reflex"}, cap="minor")
             _merge(p.skin, root.skin, cap="minor")
+        for n in [n for n in p.reach if kg.entity(n).type == "Movement"]:
+            del p.reach[n]
         self._movements(p.reach)
         for r in kg.of_type("Reflex"):
             segs = kg.segments_of(r.id)
@@ -559,6 +567,13 @@ class Localizer:
         if self._covers(site, reached, 0):
             return "major"
         return "minor" if any(n in reached for n in self.related(site)) else None
+
+    def within(self, site: str, reached: Mapping[str, str]) -> str | None:
+        """Like :meth:`judge_site`, but a region inside a reached region counts as reached (a dermatome over the whole sole covers its medial part)."""
+        found = [reached[w] for w in wholes_of(self.kg, site) if w in reached]
+        if "major" in found:
+            return "major"
+        return self.judge_site(site, reached) or (found[0] if found else None)
 
     def _covers(self, site: str, reached: Mapping[str, str], depth: int) -> bool:
         """:func:`graph.queries.covers_whole` over a cached part list."""
@@ -696,12 +711,13 @@ def localize(
                     score += EXPLAINED[s]
                 else:
                     unexplained.append(i)
+                    score -= UNEXPLAINED
             elif s:
                 contradicts.append((i, s))
                 score -= CONTRADICTED[s]
         if not explains:
             continue
-        score -= PER_EXTRA_LESION * max(0, len(p.members) - 1)
+        score -= PER_EXTRA_ROOT["cauda_equina" if p.entity == "cauda_equina" else "foramina"] * max(0, len(p.members) - 1)
         item = _Scored(p, score, explains, contradicts, unexplained)
         if p.level == "roots":  # one run per place: the best fitting
             place = p.entity if p.entity == "cauda_equina" else _region(p.members[0])
