@@ -389,6 +389,7 @@ class Localizer:
         for m in members:
             _merge(p.reach, {n: s for n, s in self.root_profiles[m].reach.items() if self.kg.entity(n).type != "Movement"})
             _merge(p.skin, self.root_profiles[m].skin)
+            _merge(p.referred, self.root_profiles[m].referred)
         self._movements(p.reach)
         return p
 
@@ -515,10 +516,8 @@ class Localizer:
         for r in kg.incoming(p.entity, frozenset({"affects"})):
             where = {o.object for o in kg.outgoing(r.subject, frozenset({"occurs_at"}))}
             landmarks = {w for w in where if kg.entity(w).type == "Landmark"}
-            if p.site is not None and p.level in ("nerve", "plexus"):
-                if p.site in landmarks:
-                    found.append(r.subject)
-            elif not landmarks or p.level not in ("nerve", "plexus"):
+            # a lesion at a landmark: the conditions that strike there; anywhere else: all of them
+            if p.site is None or p.level not in ("nerve", "plexus") or p.site in landmarks:
                 found.append(r.subject)
         p.conditions = tuple(sorted(dict.fromkeys(found), key=lambda c: kg.entity(c).label))
 

@@ -67,3 +67,21 @@ def test_errors_over_http_are_clean_json(server: str) -> None:
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
     r = httpx.get(f"{server}/roots", params={"kind": "numbness", "site": "moon"})
     assert r.status_code == 422 and "Traceback" not in r.text
+
+
+def test_localize_over_http(server: str) -> None:
+    body = {
+        "findings": [
+            {"kind": "numbness", "site": "lateral leg"},
+            {"kind": "weakness", "site": "ankle dorsiflexion"},
+            {"kind": "test_positive", "site": "Tinel sign at the fibular head"},
+            {"kind": "weakness", "site": "ankle inversion", "present": False},
+        ]
+    }
+    r = httpx.post(f"{server}/localize", json=body, timeout=30)
+    assert r.status_code == 200, r.text
+    top = r.json()["candidates"][0]
+    assert top["label"] == "common fibular nerve" and top["site"] is not None
+    assert "common fibular neuropathy at the fibular neck" in [c["label"] for c in top["conditions"]]
+    r = httpx.post(f"{server}/localize", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422

@@ -93,4 +93,8 @@ def run_eval(args: argparse.Namespace) -> int:
         print("\nmisses:")
         for m in report.misses:
             print(f"  {m.id} {m.title}: {m.problem}")
+    if report.level_mismatches:
+        print("\nacceptable first answers of another level:")
+        for m in report.level_mismatches:
+            print(f"  {m.id} {m.title}: {m.problem}")
     return 0

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,48 @@ def test_stats_json_reports_sourcing_and_cross_references(capsys: pytest.Capture
 def test_build_check_passes_on_the_shipped_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--check"]) == 0
     assert "match the tables" in capsys.readouterr().out
+
+
+def test_localize_prints_the_ranked_answer_with_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["localize", "--finding", "numbness:anterior thigh", "--finding", "weakness:knee extension", "--normal", "weakness:hip adduction"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.index("1. femoral nerve") < out.index("2. ")
+    assert "—supplies_skin_of→ anterior thigh" in out
+    assert "To tell the leading candidates apart" in out and "not medical advice" in out
+
+
+def test_localize_without_findings_or_with_a_bad_one_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["localize"]) == 2
+    assert "--finding" in capsys.readouterr().err
+    assert main(["localize", "--finding", "numbness"]) == 2
+    assert "KIND:SITE" in capsys.readouterr().err
+
+
+def test_eval_prints_figures_and_refuses_an_unreadable_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    cases = tmp_path / "cases.json"
+    cases.write_text(
+        json.dumps(
+            {
+                "vignettes": [
+                    {
+                        "id": "T1",
+                        "title": "femoral",
+                        "findings": [
+                            {"kind": "numbness", "site": "anterior thigh"},
+                            {"kind": "weakness", "site": "knee extension"},
+                            {"kind": "weakness", "site": "hip adduction", "present": False},
+                        ],
+                        "expect": {"level": "nerve", "top": ["femoral nerve"], "roots": [], "not_top": ["L3 spinal nerve"], "red_flag": False},
+                    }
+                ]
+            }
+        )
+    )
+    assert main(["eval", str(cases)]) == 0
+    out = capsys.readouterr().out
+    assert "top-1 accuracy:  100% (1/1)" in out and "red-flag recall" in out
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2")
+    assert main(["eval", str(bad)]) == 2
+    assert "cannot read cases" in capsys.readouterr().err

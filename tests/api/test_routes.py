@@ -138,3 +138,51 @@ def test_every_curl_example_in_the_readme_answers(client: TestClient) -> None:
         body = r.json()
         assert body.get("paths", True) != [], url
         assert body.get("roots", True) != [], url
+
+
+LOCALIZE_BODY = {
+    "findings": [
+        {"kind": "numbness", "site": "anterior thigh"},
+        {"kind": "weakness", "site": "knee extension"},
+        {"kind": "weakness", "site": "hip adduction", "present": False},
+    ],
+    "limit": 5,
+}
+
+
+def test_localize_ranks_candidates_with_explanations(client: TestClient) -> None:
+    r = client.post("/localize", json=LOCALIZE_BODY)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    top = body["candidates"][0]
+    assert top["label"] == "femoral nerve" and top["level"] == "nerve"
+    assert {e["finding"]["site"]["label"] for e in top["explains"]} == {"anterior thigh", "knee extension"}
+    assert all(e["paths"] for e in top["explains"])
+    assert len(body["candidates"]) <= 5
+    assert body["discriminators"] and "not medical advice" in body["disclaimer"]
+    assert body["red_flags"] == [] and body["unresolved"] == []
+
+
+def test_localize_lists_unresolved_sites_and_refuses_bad_bodies(client: TestClient) -> None:
+    body = {"findings": [{"kind": "numbness", "site": "anterior thigh"}, {"kind": "weakness", "site": "knee extensoin"}]}
+    r = client.post("/localize", json=body)
+    assert r.status_code == 200
+    unresolved = r.json()["unresolved"]
+    assert unresolved[0]["site"] == "knee extensoin" and "knee extension" in [c["label"] for c in unresolved[0]["closest"]]
+    r = client.post("/localize", json={"findings": [{"kind": "tingling", "site": "thumb"}]})
+    assert r.status_code == 422 and "numbness" in r.json()["detail"]["message"]
+    r = client.post("/localize", json={"findings": [{"kind": "numbness", "site": "the moon"}]})
+    assert r.status_code == 422 and "no finding could be resolved" in r.json()["detail"]["message"]
+    r = client.post("/localize", json={"findings": []})
+    assert r.status_code == 422
+    r = client.post("/localize", json={"findings": [{"kind": "numbness", "site": "thumb"}] * 41})
+    assert r.status_code == 422
+    r = client.post("/localize", json={"findings": [{"kind": "numbness", "site": "thumb", "side": "left"}]})
+    assert r.status_code == 422
+
+
+def test_localize_raises_red_flags(client: TestClient) -> None:
+    body = {"findings": [{"kind": "numbness", "site": "saddle region"}, {"kind": "sphincter_dysfunction", "site": "bladder"}]}
+    flags = client.post("/localize", json=body).json()["red_flags"]
+    assert flags and all(f["urgent"] for f in flags)
+    assert any("cauda equina" in f["condition"]["label"] for f in flags)
