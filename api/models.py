@@ -119,8 +119,19 @@ class RootsOut(Model):
 
 class FindingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: str = Field(max_length=50, examples=["numbness"], description="numbness, paresthesia, pain, weakness, atrophy, reflex_reduced, reflex_increased, sphincter_dysfunction or test_positive")
-    site: str = Field(max_length=200, examples=["anterior thigh"], description="a region, movement, muscle, reflex, function or clinical test, by name or id")
+    kind: str = Field(
+        max_length=50,
+        examples=["numbness"],
+        description=(
+            "numbness, paresthesia, pain, weakness, atrophy, reflex_reduced, reflex_increased, "
+            "sphincter_dysfunction or test_positive"
+        ),
+    )
+    site: str = Field(
+        max_length=200,
+        examples=["anterior thigh"],
+        description="a region, movement, muscle, reflex, function or clinical test, by name or id",
+    )
     present: bool = Field(default=True, description="false: examined and found normal")
 
 
@@ -147,7 +158,9 @@ class LocalCandidateOut(Model):
     label: str
     type: str
     level: str = Field(description="root, roots, plexus, nerve, spinal_cord, non_neural or polyneuropathy")
-    description: str = Field(description="the lesion in words, with its site", examples=["femoral nerve at the inguinal ligament"])
+    description: str = Field(
+        description="the lesion in words, with its site", examples=["femoral nerve at the inguinal ligament"]
+    )
     site: Ref | None = Field(description="the landmark or cord segment where the lesion is placed, if any")
     score: float
     explains: list[ExplanationOut]

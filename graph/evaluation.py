@@ -76,7 +76,9 @@ def evaluate(localizer: Localizer, index: NameIndex, cases: dict[str, Any]) -> R
         expect = v.get("expect", {})
         title = v.get("title", "")
         try:
-            answer = localize(localizer, index, [FindingInput(f["kind"], f["site"], f.get("present", True)) for f in v["findings"]])
+            answer = localize(
+                localizer, index, [FindingInput(f["kind"], f["site"], f.get("present", True)) for f in v["findings"]]
+            )
         except RadixError as exc:
             misses.append(Miss(v.get("id", "?"), title, f"refused: {exc}"))
             root_total += len(expect.get("roots", []))
@@ -93,7 +95,13 @@ def evaluate(localizer: Localizer, index: NameIndex, cases: dict[str, Any]) -> R
         if first and first.level == expect.get("level"):
             level += 1
         elif first:
-            level_mismatches.append(Miss(v.get("id", "?"), title, f"first is {first.description!r} ({first.level}), the case names {expect.get('level')}"))
+            level_mismatches.append(
+                Miss(
+                    v.get("id", "?"),
+                    title,
+                    f"first is {first.description!r} ({first.level}), the case names {expect.get('level')}",
+                )
+            )
         if first and names & {normalise(n) for n in expect.get("not_top", [])}:
             not_top_first += 1
             problems.append("a not_top answer is first")
@@ -119,14 +127,14 @@ def evaluate(localizer: Localizer, index: NameIndex, cases: dict[str, Any]) -> R
     for q in queries:
         f, expect = q["finding"], q.get("expect", {})
         try:
-            answer = roots_for_finding(localizer.kg, index, f["kind"], f["site"])
+            roots = roots_for_finding(localizer.kg, index, f["kind"], f["site"])
         except RadixError as exc:
             misses.append(Miss(q.get("id", "?"), q.get("question", ""), f"refused: {exc}"))
             q_root_total += len(expect.get("roots", []))
             q_nerve_total += len(expect.get("nerves", []))
             continue
-        got_roots = {_level_code(r.label) for r in answer.roots}
-        got_nerves = set(_names(localizer, (n.id for n in answer.nerves)))
+        got_roots = {_level_code(r.label) for r in roots.roots}
+        got_nerves = set(_names(localizer, (n.id for n in roots.nerves)))
         missing_roots = [r for r in expect.get("roots", []) if r not in got_roots]
         missing_nerves = [n for n in expect.get("nerves", []) if normalise(n) not in got_nerves]
         q_root_total += len(expect.get("roots", []))
@@ -134,7 +142,9 @@ def evaluate(localizer: Localizer, index: NameIndex, cases: dict[str, Any]) -> R
         q_nerve_total += len(expect.get("nerves", []))
         q_nerves += len(expect.get("nerves", [])) - len(missing_nerves)
         if missing_roots or missing_nerves:
-            misses.append(Miss(q.get("id", "?"), q.get("question", ""), f"missing roots {missing_roots}, nerves {missing_nerves}"))
+            misses.append(
+                Miss(q.get("id", "?"), q.get("question", ""), f"missing roots {missing_roots}, nerves {missing_nerves}")
+            )
     n = len(vignettes)
     return Report(
         n,

@@ -71,7 +71,9 @@ PER_EXTRA_ROOT = {"cauda_equina": 0.1, "foramina": 1.0}
 LEVELS = ("root", "roots", "plexus", "nerve", "spinal_cord", "non_neural", "polyneuropathy")
 
 #: Relations a lesion's deficits follow, by where the walk starts.
-DEFICIT_RELATIONS = frozenset({"forms", "branches_into", "innervates", "acts_in", "supplies_skin_of", "mediates", "innervates_joint"})
+DEFICIT_RELATIONS = frozenset(
+    {"forms", "branches_into", "innervates", "acts_in", "supplies_skin_of", "mediates", "innervates_joint"}
+)
 DERMATOME_RELATIONS = frozenset({"has_dermatome", "covers"})
 SENSORY_KINDS = frozenset({"numbness", "paresthesia"})
 MOTOR_KINDS = frozenset({"weakness", "atrophy"})
@@ -196,7 +198,9 @@ class Profile:
     @cached_property
     def predicted(self) -> int:
         """How many deficits it predicts fully: the measure of how specific a lesion is."""
-        return sum(1 for d in (self.reach, self.skin, self.referred, self.provoked, self.tests) for s in d.values() if s == "major")
+        return sum(
+            1 for d in (self.reach, self.skin, self.referred, self.provoked, self.tests) for s in d.values() if s == "major"
+        )
 
 
 def _merge(into: Strengths, other: Mapping[str, str], cap: str = "major") -> None:
@@ -269,6 +273,9 @@ class Localizer:
                     self.prime_movers.setdefault(r.object, []).append(r.subject)
         self._major_parts: dict[str, tuple[str, ...]] = {}
         self._trees: dict[tuple[str, frozenset[str], frozenset[str], bool], Tree] = {}
+        self._wholes: dict[str, frozenset[str]] = {}
+        #: the unexamined findings discriminators are chosen from (built on first use)
+        self.probes: list[tuple[str, str, str]] | None = None
         self.root_profiles: dict[str, Profile] = {}
         self.profiles: list[Profile] = []
         self._multi_segment = frozenset(n for n in kg.graph if len(self.own_segments(n)) > 1)
@@ -289,7 +296,9 @@ class Localizer:
         e = kg.entity(sn)
         p = Profile(sn, sn, "root", e.label, e.label, structures=frozenset({sn}), walk_from=(sn,), dermatome_from=(sn,))
         p.reach = self._movements(reach(kg, sn, DEFICIT_RELATIONS - {"supplies_skin_of"}))
-        p.skin = {n: s for n, s in reach(kg, sn, DERMATOME_RELATIONS, segmental=False).items() if kg.entity(n).type == "SkinRegion"}
+        p.skin = {
+            n: s for n, s in reach(kg, sn, DERMATOME_RELATIONS, segmental=False).items() if kg.entity(n).type == "SkinRegion"
+        }
         # and the skin of its own single-segment branches (the dorsal ramus, an intercostal nerve)
         own = reach(kg, sn, frozenset({"branches_into", "supplies_skin_of"}), blocked=self._multi_segment)
         _merge(p.skin, {n: s for n, s in own.items() if kg.entity(n).type == "SkinRegion"})
@@ -312,14 +321,29 @@ class Localizer:
             if len(sns) == 1:
                 root = self.root_profiles[sns[0]]
                 profiles.append(
-                    Profile(g.id, g.id, "root", g.label, g.label, structures=frozenset({g.id}), skin=dict(root.skin), dermatome_from=(sns[0],))
+                    Profile(
+                        g.id,
+                        g.id,
+                        "root",
+                        g.label,
+                        g.label,
+                        structures=frozenset({g.id}),
+                        skin=dict(root.skin),
+                        dermatome_from=(sns[0],),
+                    )
                 )
         profiles += self._root_runs()
         for e in kg.of_type("Plexus", "PlexusPart", "Nerve"):
             level = "nerve" if e.type == "Nerve" else "plexus"
             whole = self._peripheral(e.id, level, e.label, None, frozenset())
             profiles.append(whole)
-            passages = sorted({r.object for r in kg.outgoing(e.id, frozenset({"passes_through", "passes_under"})) if kg.entity(r.object).type == "Landmark"})
+            passages = sorted(
+                {
+                    r.object
+                    for r in kg.outgoing(e.id, frozenset({"passes_through", "passes_under"}))
+                    if kg.entity(r.object).type == "Landmark"
+                }
+            )
             tested_at = {landmark for places in self.tested_at.values() for landmark in places}
             for landmark in passages:
                 spared = frozenset(r.subject for r in kg.incoming(landmark, frozenset({"arises_proximal_to"})))
@@ -333,10 +357,22 @@ class Localizer:
             self._add_tests_and_conditions(p)
         self.profiles = [p for p in profiles if p.reach or p.skin or p.referred or p.provoked or p.tests or p.reflex_increased]
 
-    def _peripheral(self, ident: str, level: str, label: str, site: str | None, spared: frozenset[str], description: str = "") -> Profile:
+    def _peripheral(
+        self, ident: str, level: str, label: str, site: str | None, spared: frozenset[str], description: str = ""
+    ) -> Profile:
         kg = self.kg
         key = ident if site is None else f"{ident}@{site}"
-        p = Profile(key, ident, level, label, description or label, site=site, structures=frozenset({ident}), walk_from=(ident,), blocked=spared)
+        p = Profile(
+            key,
+            ident,
+            level,
+            label,
+            description or label,
+            site=site,
+            structures=frozenset({ident}),
+            walk_from=(ident,),
+            blocked=spared,
+        )
         got = self._movements(reach(kg, ident, DEFICIT_RELATIONS, blocked=spared))
         p.reach = got
         # Sensory fibres of a segment reach only its dermatome: a lesion carrying C8 and T1
@@ -369,7 +405,10 @@ class Localizer:
         return ()
 
     def _movements(self, reached: Strengths) -> Strengths:
-        """A movement is fully weak when most of its prime movers (more than half) lose their supply, in part when any mover does."""
+        """A movement is fully weak when most of its prime movers (more than half) lose their supply.
+
+        In part when any of its movers does.
+        """
         movements = {m for n in reached for m in self._moved_by(n)}
         for m in movements:
             prime = self.prime_movers.get(m, [])
@@ -402,21 +441,43 @@ class Localizer:
         for i in range(len(order)):
             for n in range(2, MAX_ROOTS_TOGETHER + 1):
                 members = order[i : i + n]
-                if len(members) < n or len({_region(m) for m in members} - {"T"}) > 1 and not set(members) <= cauda:
+                if len(members) < n or (len({_region(m) for m in members} - {"T"}) > 1 and not set(members) <= cauda):
                     continue
                 labels = [kg.entity(m).label.split()[0] for m in members]
                 span = f"{labels[0]}–{labels[-1]}"
                 if set(members) <= cauda:
-                    runs.append(self._combine(f"cauda_equina@{span}", "cauda_equina", "roots", kg.entity("cauda_equina").label, f"cauda equina: {span} roots", members))
+                    runs.append(
+                        self._combine(
+                            f"cauda_equina@{span}",
+                            "cauda_equina",
+                            "roots",
+                            kg.entity("cauda_equina").label,
+                            f"cauda equina: {span} roots",
+                            members,
+                        )
+                    )
                 else:
-                    runs.append(self._combine("+".join(members), members[0], "roots", f"{span} spinal nerves", f"{span} spinal nerves together", members))
+                    runs.append(
+                        self._combine(
+                            "+".join(members),
+                            members[0],
+                            "roots",
+                            f"{span} spinal nerves",
+                            f"{span} spinal nerves together",
+                            members,
+                        )
+                    )
         return runs
 
     def _cord(self) -> list[Profile]:
-        """Each cord segment (LMN at its level, UMN below) and each region made only of whole segments below the enlargements (the conus)."""
+        """Each cord segment (lower motor neuron signs at its level, upper below it), and the conus medullaris."""
         kg = self.kg
         out: list[Profile] = []
-        segment_root = {r.subject: r.object for r in kg.relations() if r.predicate == "gives_rise_to" and kg.entity(r.subject).type == "SpinalCordSegment"}
+        segment_root = {
+            r.subject: r.object
+            for r in kg.relations()
+            if r.predicate == "gives_rise_to" and kg.entity(r.subject).type == "SpinalCordSegment"
+        }
         top_regions = {r.subject for r in kg.incoming("spinal_cord", frozenset({"part_of"}))} if "spinal_cord" in kg else set()
         conus_segments = parts_of(kg, "conus_medullaris") if "conus_medullaris" in kg else set()
         for segment, sn in sorted(segment_root.items(), key=lambda x: spinal_order(x[1])):
@@ -438,7 +499,9 @@ class Localizer:
     def _upper_motor(self, key: str, region: str, segment: str, own: Sequence[str], below: Sequence[str]) -> Profile:
         kg = self.kg
         seg = kg.entity(segment)
-        p = self._combine(key, region, "spinal_cord", kg.entity(region).label, f"{kg.entity(region).label} at the {seg.label}", own)
+        p = self._combine(
+            key, region, "spinal_cord", kg.entity(region).label, f"{kg.entity(region).label} at the {seg.label}", own
+        )
         p.members = ()
         p.site = segment
         p.structures = frozenset({region, segment})
@@ -461,7 +524,12 @@ class Localizer:
         kg = self.kg
         out: list[Profile] = []
         generators = {r.subject for r in kg.relations() if r.predicate in ("refers_pain_to", "pain_provoked_by")}
-        generators |= {t for tested in self.tests_of.values() for t, _ in tested if kg.entity(t).type in ("Joint", "SoftTissue", "BloodVessel")}
+        generators |= {
+            t
+            for tested in self.tests_of.values()
+            for t, _ in tested
+            if kg.entity(t).type in ("Joint", "SoftTissue", "BloodVessel")
+        }
         for g in sorted(generators):
             e = kg.entity(g)
             if e.type in NEURAL_TYPES:
@@ -523,7 +591,9 @@ class Localizer:
 
     # -- answering
 
-    def routes(self, start: str, targets: Iterable[str], relations: frozenset[str], blocked: frozenset[str], segmental: bool) -> list[PathView]:
+    def routes(
+        self, start: str, targets: Iterable[str], relations: frozenset[str], blocked: frozenset[str], segmental: bool
+    ) -> list[PathView]:
         """The shortest route from ``start`` to each target it reaches (trees cached: the graph never changes)."""
         key = (start, relations, blocked, segmental)
         tree = self._trees.get(key)
@@ -550,6 +620,13 @@ class Localizer:
             self.kg.entity(t).type == "SpinalCordRegion" for t, _ in self.tests_of.get(site, [])
         )
 
+    def wholes(self, site: str) -> frozenset[str]:
+        got = self._wholes.get(site)
+        if got is None:
+            got = frozenset(wholes_of(self.kg, site))
+            self._wholes[site] = got
+        return got
+
     def related(self, site: str) -> frozenset[str]:
         got = self._related.get(site)
         if got is None:
@@ -558,7 +635,10 @@ class Localizer:
         return got
 
     def judge_site(self, site: str, reached: Mapping[str, str]) -> str | None:
-        """Fully (major) when ``reached`` holds the site or every part of it; in part (minor) when it holds a part or a container."""
+        """Fully (major) when ``reached`` holds the site or every part of it.
+
+        In part (minor) when it holds only a part of the site or a region containing it.
+        """
         if site in reached:
             return reached[site]
         if not reached:
@@ -568,8 +648,11 @@ class Localizer:
         return "minor" if any(n in reached for n in self.related(site)) else None
 
     def within(self, site: str, reached: Mapping[str, str]) -> str | None:
-        """Like :meth:`judge_site`, but a region inside a reached region counts as reached (a dermatome over the whole sole covers its medial part)."""
-        found = [reached[w] for w in wholes_of(self.kg, site) if w in reached]
+        """Like :meth:`judge_site`, but a region inside a reached region counts as reached.
+
+        A dermatome drawn over the whole sole covers its medial part.
+        """
+        found = [reached[w] for w in self.wholes(site) if w in reached]
         if "major" in found:
             return "major"
         return self.judge_site(site, reached) or (found[0] if found else None)
@@ -624,7 +707,7 @@ def resolve_findings(
 ) -> tuple[list[tuple[FindingKind, str, bool]], list[Unresolved]]:
     """Findings with their sites resolved; the rest with why and the closest names."""
     if not findings:
-        raise InvalidQuery("give at least one finding: {\"kind\": ..., \"site\": ..., \"present\": true|false}")
+        raise InvalidQuery('give at least one finding: {"kind": ..., "site": ..., "present": true|false}')
     if len(findings) > MAX_FINDINGS:
         raise InvalidQuery(f"at most {MAX_FINDINGS} findings per request, got {len(findings)}")
     resolved: list[tuple[FindingKind, str, bool]] = []
@@ -644,14 +727,15 @@ def resolve_findings(
             resolved.append(key)
     if not resolved:
         raise InvalidQuery(
-            "no finding could be resolved: "
-            + "; ".join(f"{u.kind} at {u.site!r}: {u.reason}" for u in unresolved)
+            "no finding could be resolved: " + "; ".join(f"{u.kind} at {u.site!r}: {u.reason}" for u in unresolved)
         )
     # a site both present and normal for the same kind contradicts itself: say so
-    clash = {(s.name, site) for s, site, present in resolved if present} & {(s.name, site) for s, site, present in resolved if not present}
+    clash = {(s.name, site) for s, site, present in resolved if present} & {
+        (s.name, site) for s, site, present in resolved if not present
+    }
     if clash:
-        kind, site = sorted(clash)[0]
-        raise InvalidQuery(f"{kind} at {kg.entity(site).label!r} is given both as present and as normal; keep one")
+        clash_kind, clash_site = sorted(clash)[0]
+        raise InvalidQuery(f"{clash_kind} at {kg.entity(clash_site).label!r} is given both as present and as normal; keep one")
     return resolved, unresolved
 
 
@@ -693,8 +777,7 @@ def localize(
     umn = any(present and localizer.is_upper_motor_sign(spec.name, site) for spec, site, present in resolved)
     scored: list[_Scored] = []
     best_run: dict[str, _Scored] = {}
-    candidates = sorted({j for i, (_, _, present) in enumerate(resolved) if present for j in said[i]})
-    for j in candidates:
+    for j in sorted({j for i, (_, _, present) in enumerate(resolved) if present for j in said[i]}):
         p = localizer.profiles[j]
         if p.level == "spinal_cord" and p.site is not None and not umn:
             continue
@@ -741,7 +824,7 @@ def localize(
     return Localization(
         views,
         candidates,
-        red_flags(kg, resolved, views),
+        red_flags(localizer, resolved, views),
         discriminators(localizer, top[:DISCRIMINATE_AMONG], mentioned),
         tuple(unresolved),
     )
@@ -751,10 +834,14 @@ def _order(x: _Scored, mentioned: set[str]) -> tuple[float, int, int, str, str]:
     return (-x.score, len(x.profile.members), x.profile.predicted, x.profile.description, x.profile.key)
 
 
-def _view(localizer: Localizer, x: _Scored, views: Sequence[Finding], resolved: Sequence[tuple[FindingKind, str, bool]]) -> CandidateView:
+def _view(
+    localizer: Localizer, x: _Scored, views: Sequence[Finding], resolved: Sequence[tuple[FindingKind, str, bool]]
+) -> CandidateView:
     kg = localizer.kg
     p = x.profile
-    explains = tuple(Explanation(views[i], s, explain_paths(localizer, p, resolved[i][0].name, resolved[i][1])) for i, s in x.explains)
+    explains = tuple(
+        Explanation(views[i], s, explain_paths(localizer, p, resolved[i][0].name, resolved[i][1])) for i, s in x.explains
+    )
     contradicts = tuple(Explanation(views[i], s, explain_paths(localizer, p, "normal", resolved[i][1])) for i, s in x.contradicts)
     sources = tuple(dict.fromkeys(src for e in explains for path in e.paths for step in path.steps for src in step.sources))
     e = kg.entity(p.entity)
@@ -781,7 +868,14 @@ def _view(localizer: Localizer, x: _Scored, views: Sequence[Finding], resolved: 
 
 def _step(kg: KnowledgeGraph, subject: str, predicate: str, obj: str) -> StepView:
     relation = kg.graph.edges[subject, obj, predicate]["relation"]
-    return StepView(ref(kg, subject), predicate, ref(kg, obj), relation.contribution, tuple(_map_ref(kg, m) for m in relation.maps), relation.sources)
+    return StepView(
+        ref(kg, subject),
+        predicate,
+        ref(kg, obj),
+        relation.contribution,
+        tuple(_map_ref(kg, m) for m in relation.maps),
+        relation.sources,
+    )
 
 
 def _path(kg: KnowledgeGraph, steps: Sequence[tuple[str, str, str]]) -> PathView:
@@ -882,15 +976,18 @@ UMN_MESSAGE = (
 )
 
 
-def red_flags(kg: KnowledgeGraph, resolved: Sequence[tuple[FindingKind, str, bool]], views: Sequence[Finding]) -> tuple[RedFlag, ...]:
+def red_flags(
+    localizer: Localizer, resolved: Sequence[tuple[FindingKind, str, bool]], views: Sequence[Finding]
+) -> tuple[RedFlag, ...]:
     """Urgent warnings raised by present findings: the sites' ``red_flag_for`` relations, and any increased reflex."""
+    kg = localizer.kg
     raised: dict[str, tuple[list[Finding], str, tuple[str, ...]]] = {}
     for (spec, site, present), view in zip(resolved, views, strict=True):
         if not present:
             continue
         if spec.name == "pain" and kg.entity(site).type == "SkinRegion":
             continue  # pain in a region is no red flag by itself; loss of sensation there may be
-        for node in {site} | wholes_of(kg, site):
+        for node in sorted({site} | localizer.wholes(site)):
             for r in kg.outgoing(node, frozenset({"red_flag_for"})):
                 note = next((a.note for a in r.assertions if a.note), "") or f"A warning sign of {kg.entity(r.object).label}."
                 findings, _, _ = raised.setdefault(r.object, ([], note, r.sources))
@@ -903,7 +1000,8 @@ def red_flags(kg: KnowledgeGraph, resolved: Sequence[tuple[FindingKind, str, boo
                 if view not in findings:
                     findings.append(view)
     return tuple(
-        RedFlag(ref(kg, c), tuple(f), msg, srcs) for c, (f, msg, srcs) in sorted(raised.items(), key=lambda kv: kg.entity(kv[0]).label)
+        RedFlag(ref(kg, c), tuple(f), msg, srcs)
+        for c, (f, msg, srcs) in sorted(raised.items(), key=lambda kv: kg.entity(kv[0]).label)
     )
 
 
@@ -911,6 +1009,12 @@ def red_flags(kg: KnowledgeGraph, resolved: Sequence[tuple[FindingKind, str, boo
 
 
 def _probes(localizer: Localizer) -> list[tuple[str, str, str]]:
+    if localizer.probes is None:
+        localizer.probes = _make_probes(localizer)
+    return localizer.probes
+
+
+def _make_probes(localizer: Localizer) -> list[tuple[str, str, str]]:
     kg = localizer.kg
     probes = [("weakness", e.id, "Movement") for e in kg.of_type("Movement")]
     probes += [("reflex_reduced", e.id, "Reflex") for e in kg.of_type("Reflex")]
@@ -937,10 +1041,16 @@ def discriminators(localizer: Localizer, top: Sequence[_Scored], mentioned: set[
         if not separated:
             continue
         expectations = tuple(
-            Expectation(x.profile.description, "abnormal" if s == "major" else "abnormal in part" if s == "minor" else "normal") for x, s in zip(top, says, strict=True)
+            Expectation(x.profile.description, "abnormal" if s == "major" else "abnormal in part" if s == "minor" else "normal")
+            for x, s in zip(top, says, strict=True)
         )
         verb = {"weakness": "weak", "reflex_reduced": "reduced", "numbness": "numb", "test_positive": "positive"}[kind]
-        what = {"weakness": "test", "reflex_reduced": "test the", "numbness": "test sensation over the", "test_positive": "do the"}[kind]
+        what = {
+            "weakness": "test",
+            "reflex_reduced": "test the",
+            "numbness": "test sensation over the",
+            "test_positive": "do the",
+        }[kind]
         site_label = kg.entity(site).label
         abnormal = [e.candidate for e in expectations if e.expect != "normal"]
         normal = [e.candidate for e in expectations if e.expect == "normal"]
@@ -955,7 +1065,7 @@ def parse_finding(text: str, present: bool = True) -> FindingInput:
     """``numbness:anterior thigh`` → a finding (the CLI's form)."""
     kind, sep, site = text.partition(":")
     if not sep or not kind.strip() or not site.strip():
-        raise InvalidQuery(f"a finding is KIND:SITE (e.g. numbness:\"anterior thigh\"), got {text!r}")
+        raise InvalidQuery(f'a finding is KIND:SITE (e.g. numbness:"anterior thigh"), got {text!r}')
     return FindingInput(kind.strip(), site.strip().strip('"'), present)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -39,6 +39,8 @@ class NameIndex:
     """Every label and synonym, normalised, pointing at its entity."""
 
     names: tuple[tuple[str, str, bool], ...]  # (normalised name, entity id, is the label)
+    #: normalised name → the ids it names, for exact lookups
+    exact: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def build(cls, kg: KnowledgeGraph) -> NameIndex:
@@ -47,7 +49,11 @@ class NameIndex:
             names.append((normalise(e.label), e.id, True))
             names.extend((normalise(s), e.id, False) for s in e.synonyms)
             names.append((normalise(e.id.replace("_", " ")), e.id, False))
-        return cls(tuple(n for n in names if n[0]))
+        kept = tuple(n for n in names if n[0])
+        exact: dict[str, list[str]] = {}
+        for name, ident, _ in kept:
+            exact.setdefault(name, []).append(ident)
+        return cls(kept, {k: tuple(dict.fromkeys(v)) for k, v in exact.items()})
 
 
 def _score(query: str, name: str, is_label: bool) -> float:
@@ -125,7 +131,7 @@ def resolve(kg: KnowledgeGraph, index: NameIndex, text: str, types: Sequence[str
     if local in kg and (wanted is None or kg.entity(local).type in wanted):
         return kg.entity(local)
     q = normalise(text)
-    hits = sorted({ident for name, ident, _ in index.names if name == q and (wanted is None or kg.entity(ident).type in wanted)})
+    hits = sorted({ident for ident in index.exact.get(q, ()) if wanted is None or kg.entity(ident).type in wanted})
     if len(hits) == 1:
         return kg.entity(hits[0])
     if len(hits) > 1:

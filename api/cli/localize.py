@@ -15,8 +15,16 @@ from .common import load_state, path_line, print_json
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("localize", help="rank lesion sites for a set of findings")
-    p.add_argument("--finding", action="append", default=[], metavar="KIND:SITE", help='a finding that is present, e.g. numbness:"anterior thigh" (repeatable)')
-    p.add_argument("--normal", action="append", default=[], metavar="KIND:SITE", help="a finding examined and normal (repeatable)")
+    p.add_argument(
+        "--finding",
+        action="append",
+        default=[],
+        metavar="KIND:SITE",
+        help='a finding that is present, e.g. numbness:"anterior thigh" (repeatable)',
+    )
+    p.add_argument(
+        "--normal", action="append", default=[], metavar="KIND:SITE", help="a finding examined and normal (repeatable)"
+    )
     p.add_argument("--limit", type=int, default=5, help="candidates shown (default 5)")
     p.add_argument("--json", action="store_true", help="print the full answer as JSON")
     p.set_defaults(run=run_localize)
@@ -30,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_localize(args: argparse.Namespace) -> int:
     findings = [parse_finding(f) for f in args.finding] + [parse_finding(f, present=False) for f in args.normal]
     if not findings:
-        raise InvalidQuery('give findings with --finding KIND:SITE (and --normal KIND:SITE for normal ones)')
+        raise InvalidQuery("give findings with --finding KIND:SITE (and --normal KIND:SITE for normal ones)")
     state = load_state()
     answer = localize(state.localizer, state.index, findings, args.limit)
     if args.json:
@@ -58,7 +66,10 @@ def print_localization(answer: Localization) -> None:
             for p in e.paths[:1]:
                 print(f"       {path_line(p)}")
         for e in c.contradicts:
-            print(f"   - normal {e.finding.kind} {e.finding.site.label}, predicted {'abnormal' if e.contribution == 'major' else 'abnormal in part'}")
+            print(
+                f"   - normal {e.finding.kind} {e.finding.site.label}, "
+                f"predicted {'abnormal' if e.contribution == 'major' else 'abnormal in part'}"
+            )
         for f in c.unexplained:
             print(f"   ? not explained: {f.kind} {f.site.label}")
         if conditions:
@@ -88,7 +99,9 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"red-flag recall: {report.red_flag_recall:.0%} (false alarms: {report.red_flag_false_alarms})")
     print(f"not_top first:   {report.not_top_first}")
     if report.queries:
-        print(f"queries: {report.queries}; root recall {report.query_root_recall:.0%}, nerve recall {report.query_nerve_recall:.0%}")
+        print(
+            f"queries: {report.queries}; root recall {report.query_root_recall:.0%}, nerve recall {report.query_nerve_recall:.0%}"
+        )
     if report.misses:
         print("\nmisses:")
         for m in report.misses:

@@ -57,7 +57,15 @@ def test_build_check_passes_on_the_shipped_tables(capsys: pytest.CaptureFixture[
 
 
 def test_localize_prints_the_ranked_answer_with_paths(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["localize", "--finding", "numbness:anterior thigh", "--finding", "weakness:knee extension", "--normal", "weakness:hip adduction"]
+    argv = [
+        "localize",
+        "--finding",
+        "numbness:anterior thigh",
+        "--finding",
+        "weakness:knee extension",
+        "--normal",
+        "weakness:hip adduction",
+    ]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.index("1. femoral nerve") < out.index("2. ")
@@ -86,7 +94,13 @@ def test_eval_prints_figures_and_refuses_an_unreadable_file(capsys: pytest.Captu
                             {"kind": "weakness", "site": "knee extension"},
                             {"kind": "weakness", "site": "hip adduction", "present": False},
                         ],
-                        "expect": {"level": "nerve", "top": ["femoral nerve"], "roots": [], "not_top": ["L3 spinal nerve"], "red_flag": False},
+                        "expect": {
+                            "level": "nerve",
+                            "top": ["femoral nerve"],
+                            "roots": [],
+                            "not_top": ["L3 spinal nerve"],
+                            "red_flag": False,
+                        },
                     }
                 ]
             }

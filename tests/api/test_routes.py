@@ -186,3 +186,17 @@ def test_localize_raises_red_flags(client: TestClient) -> None:
     flags = client.post("/localize", json=body).json()["red_flags"]
     assert flags and all(f["urgent"] for f in flags)
     assert any("cauda equina" in f["condition"]["label"] for f in flags)
+
+
+def test_the_readme_localize_example_answers(client: TestClient) -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    bodies = re.findall(r"-d '(\{.+?\})' '127\.0\.0\.1:8000/localize'", readme)
+    assert bodies
+    for body in bodies:
+        r = client.post("/localize", json=json.loads(body))
+        assert r.status_code == 200
+        assert r.json()["candidates"][0]["label"] == "femoral nerve"

@@ -65,7 +65,9 @@ def test_a_lesion_at_a_landmark_spares_the_branches_that_leave_above_it(shipped:
 
 
 def test_iliopsoas_weakness_places_a_femoral_lesion_above_the_inguinal_ligament(shipped: AppState) -> None:
-    answer = run(shipped, ("weakness", "knee extension", True), ("weakness", "hip flexion", True), ("numbness", "anterior thigh", True))
+    answer = run(
+        shipped, ("weakness", "knee extension", True), ("weakness", "hip flexion", True), ("numbness", "anterior thigh", True)
+    )
     femoral = [c for c in answer.candidates if c.label == "femoral nerve"]
     assert femoral[0].site is None or femoral[0].site.label != "inguinal ligament"
 
@@ -117,7 +119,9 @@ def _scores(answer: Localization) -> dict[str, float]:
     normal=st.sampled_from(SITES),
     order=st.randoms(use_true_random=False),
 )
-def test_properties_of_the_ranking(shipped: AppState, present: list[tuple[str, str]], normal: tuple[str, str], order: Any) -> None:
+def test_properties_of_the_ranking(
+    shipped: AppState, present: list[tuple[str, str]], normal: tuple[str, str], order: Any
+) -> None:
     if normal in present:
         return
     findings = [(k, s, True) for k, s in present]
@@ -222,7 +226,9 @@ def _vignette_ids() -> list[Any]:
         "V32": "T1 root ranks above the anterior interosseous nerve",
     }
     ids = [v["id"] for v in json.loads(path.read_text(encoding="utf-8"))["vignettes"]]
-    return [pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=known_misses[i])) if i in known_misses else i for i in ids]
+    return [
+        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=known_misses[i])) if i in known_misses else i for i in ids
+    ]
 
 
 @pytest.mark.parametrize("case_id", _vignette_ids())
