@@ -167,6 +167,7 @@ class LocalCandidateOut(Model):
     contradicts: list[ExplanationOut] = Field(description="findings examined and normal that this lesion predicts abnormal")
     unexplained: list[LocalFinding]
     members: list[Ref] = Field(description="the roots taken together, for a lesion of several roots")
+    roots: list[Ref] = Field(description="the spinal nerves whose fibres the lesion involves")
     conditions: list[Ref] = Field(description="common conditions that produce a lesion here")
     sources: list[str]
 

@@ -1028,7 +1028,7 @@ def discriminators(localizer: Localizer, top: Sequence[_Scored], mentioned: set[
     if len(top) < 2:
         return ()
     kg = localizer.kg
-    ranked: list[tuple[tuple[int, int, int, str], Discriminator]] = []
+    ranked: list[tuple[tuple[int, int, int, int, str], Discriminator]] = []
     kind_order = {"weakness": 0, "reflex_reduced": 1, "numbness": 2, "test_positive": 3}
     for kind, site, site_type in _probes(localizer):
         if site in mentioned:
@@ -1056,7 +1056,9 @@ def discriminators(localizer: Localizer, top: Sequence[_Scored], mentioned: set[
         normal = [e.candidate for e in expectations if e.expect == "normal"]
         text = f"{what} {site_label}: {verb} in {' and '.join(abnormal)}; normal in {' and '.join(normal)}"
         finding = Finding(kind, ref(kg, site), True)
-        ranked.append(((-separated, kind_order[kind], 0 if lead else 1, site_label), Discriminator(finding, text, expectations)))
+        splits_leaders = (says[0] == "major") != (says[1] == "major") and (says[0] is None or says[1] is None)
+        key = (0 if splits_leaders else 1, -separated, kind_order[kind], 0 if lead else 1, site_label)
+        ranked.append((key, Discriminator(finding, text, expectations)))
     ranked.sort(key=lambda r: r[0])
     return tuple(d for _, d in ranked[:MAX_DISCRIMINATORS])
 

@@ -161,6 +161,7 @@ def test_localize_ranks_candidates_with_explanations(client: TestClient) -> None
     assert len(body["candidates"]) <= 5
     assert body["discriminators"] and "not medical advice" in body["disclaimer"]
     assert body["red_flags"] == [] and body["unresolved"] == []
+    assert {"L2", "L3", "L4"} <= {r["label"].split()[0] for r in top["roots"]}
 
 
 def test_localize_lists_unresolved_sites_and_refuses_bad_bodies(client: TestClient) -> None:
