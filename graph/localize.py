@@ -45,10 +45,10 @@ from functools import cached_property
 
 from .errors import InvalidQuery, RadixError, UnknownKind
 from .findings import FINDING_KINDS, FindingKind
-from .model import KnowledgeGraph, normalise_id, stronger, weaker
+from .model import KnowledgeGraph, stronger, weaker
 from .queries import DISCLAIMER, PathView, Ref, StepView, _map_ref, ref, resolve_site, spinal_order
 from .search import NameIndex, closest
-from .traversal import MAX_PATH_LENGTH, Carried, carry, initial_segments, parts_of, related_by_part, wholes_of
+from .traversal import MAX_PATH_LENGTH, Carried, initial_segments, parts_of, related_by_part, successors, wholes_of
 
 #: Bounds of one localization, whatever a caller asks for.
 MAX_FINDINGS = 40
@@ -66,7 +66,7 @@ UNEXPLAINED = 0.25
 CONTRADICTED = {"major": 2.0, "minor": 0.5}
 #: several roots: in the cauda equina they run together in one canal, so one lesion takes
 #: several; elsewhere each leaves by its own foramen, so several roots need several lesions
-PER_EXTRA_ROOT = {"cauda_equina": 0.1, "foramina": 1.0}
+PER_EXTRA_ROOT = {"canal": 0.1, "foramina": 1.0}
 
 LEVELS = ("root", "roots", "plexus", "nerve", "spinal_cord", "non_neural", "polyneuropathy")
 
@@ -191,9 +191,10 @@ class Profile:
     #: starts of the walks that explain its deficits, with the nodes they may not enter
     walk_from: tuple[str, ...] = ()
     dermatome_from: tuple[str, ...] = ()
-    roots: tuple[str, ...] = ()
     blocked: frozenset[str] = frozenset()
     conditions: tuple[str, ...] = ()
+    #: a run of roots that share one canal (one lesion can take them all)
+    shared_canal: bool = False
 
     @cached_property
     def predicted(self) -> int:
@@ -229,15 +230,10 @@ def reach(
         node, carried, strength, depth = queue.popleft()
         if depth >= MAX_PATH_LENGTH:
             continue
-        for _, nxt, key, data in kg.graph.out_edges(node, keys=True, data=True):
-            if key not in relations or nxt in blocked or nxt == start:
+        for nxt, _, relation, onward in successors(kg, node, carried, relations, segmental, blocked):
+            if nxt == start:
                 continue
-            onward: Carried = None
-            if segmental:
-                allowed, onward = carry(kg, carried, nxt)
-                if not allowed:
-                    continue
-            s = weaker(strength, data["relation"].contribution)
+            s = weaker(strength, relation.contribution)
             state = (nxt, frozenset(onward.items()) if onward is not None else None)
             if seen.get(state) == "major" or seen.get(state) == s:
                 continue
@@ -247,9 +243,6 @@ def reach(
             out[nxt] = stronger(out.get(nxt, got), got)
             queue.append((nxt, onward, s, depth + 1))
     return out
-
-
-_LEVEL = re.compile(r"^(C|T|L|S|Co)(\d+)$")
 
 
 class Localizer:
@@ -433,40 +426,36 @@ class Localizer:
         return p
 
     def _root_runs(self) -> list[Profile]:
-        """Contiguous runs of roots that one lesion can take together (see MAX_ROOTS_TOGETHER)."""
+        """Contiguous runs of roots that one lesion can take together (see MAX_ROOTS_TOGETHER).
+
+        A run inside a region that gives rise to several roots (the cauda equina) is a lesion of
+        that region: the roots share its canal. Other runs stay within one region of the spine.
+        """
         kg = self.kg
-        cauda = {r.object for r in kg.outgoing("cauda_equina", frozenset({"gives_rise_to"}))} if "cauda_equina" in kg else set()
+        canals = {
+            e.id: {r.object for r in kg.outgoing(e.id, frozenset({"gives_rise_to"}))}
+            for e in kg.of_type("SpinalCordRegion")
+            if len(kg.outgoing(e.id, frozenset({"gives_rise_to"}))) > 1
+        }
         runs: list[Profile] = []
         order = self.spinal_nerves
         for i in range(len(order)):
             for n in range(2, MAX_ROOTS_TOGETHER + 1):
                 members = order[i : i + n]
-                if len(members) < n or (len({_region(m) for m in members} - {"T"}) > 1 and not set(members) <= cauda):
+                canal = next((c for c, roots in sorted(canals.items()) if set(members) <= roots), None)
+                if len(members) < n or (len({_region(m) for m in members} - {"T"}) > 1 and canal is None):
                     continue
                 labels = [kg.entity(m).label.split()[0] for m in members]
                 span = f"{labels[0]}–{labels[-1]}"
-                if set(members) <= cauda:
-                    runs.append(
-                        self._combine(
-                            f"cauda_equina@{span}",
-                            "cauda_equina",
-                            "roots",
-                            kg.entity("cauda_equina").label,
-                            f"cauda equina: {span} roots",
-                            members,
-                        )
-                    )
+                if canal is not None:
+                    label = kg.entity(canal).label
+                    run = self._combine(f"{canal}@{span}", canal, "roots", label, f"{label}: {span} roots", members)
+                    run.shared_canal = True
                 else:
-                    runs.append(
-                        self._combine(
-                            "+".join(members),
-                            members[0],
-                            "roots",
-                            f"{span} spinal nerves",
-                            f"{span} spinal nerves together",
-                            members,
-                        )
+                    run = self._combine(
+                        "+".join(members), members[0], "roots", f"{span} spinal nerves", f"{span} spinal nerves together", members
                     )
+                runs.append(run)
         return runs
 
     def _cord(self) -> list[Profile]:
@@ -799,17 +788,17 @@ def localize(
                 score -= CONTRADICTED[s]
         if not explains:
             continue
-        score -= PER_EXTRA_ROOT["cauda_equina" if p.entity == "cauda_equina" else "foramina"] * max(0, len(p.members) - 1)
+        score -= PER_EXTRA_ROOT["canal" if p.shared_canal else "foramina"] * max(0, len(p.members) - 1)
         item = _Scored(p, score, explains, contradicts, unexplained)
         if p.level == "roots":  # one run per place: the best fitting
-            place = p.entity if p.entity == "cauda_equina" else _region(p.members[0])
+            place = p.entity if p.shared_canal else _region(p.members[0])
             held = best_run.get(place)
-            if held is None or _order(item, mentioned) < _order(held, mentioned):
+            if held is None or _order(item) < _order(held):
                 best_run[place] = item
             continue
         scored.append(item)
     scored += best_run.values()
-    scored.sort(key=lambda x: _order(x, mentioned))
+    scored.sort(key=_order)
     # the same structure at several places that the findings cannot tell apart: show the most specific
     shown: set[tuple[str, float, tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]] = set()
     distinct: list[_Scored] = []
@@ -830,7 +819,7 @@ def localize(
     )
 
 
-def _order(x: _Scored, mentioned: set[str]) -> tuple[float, int, int, str, str]:
+def _order(x: _Scored) -> tuple[float, int, int, str, str]:
     return (-x.score, len(x.profile.members), x.profile.predicted, x.profile.description, x.profile.key)
 
 
@@ -846,9 +835,9 @@ def _view(
     sources = tuple(dict.fromkeys(src for e in explains for path in e.paths for step in path.steps for src in step.sources))
     e = kg.entity(p.entity)
     return CandidateView(
-        e.curie if p.level != "roots" or p.entity == "cauda_equina" else "+".join(kg.entity(m).curie for m in p.members),
+        e.curie if p.level != "roots" or p.shared_canal else "+".join(kg.entity(m).curie for m in p.members),
         p.label,
-        e.type if p.level != "roots" or p.entity == "cauda_equina" else "SpinalNerve",
+        e.type if p.level != "roots" or p.shared_canal else "SpinalNerve",
         p.level,
         p.description,
         ref(kg, p.site) if p.site else None,
@@ -900,14 +889,7 @@ def path_tree(kg: KnowledgeGraph, start: str, relations: frozenset[str], blocked
         state, carried, depth = queue.popleft()
         if depth >= MAX_PATH_LENGTH:
             continue
-        for _, nxt, key in sorted(kg.graph.out_edges(state[0], keys=True), key=lambda e: (e[2], e[1])):
-            if key not in relations or nxt in blocked:
-                continue
-            onward: Carried = None
-            if segmental:
-                allowed, onward = carry(kg, carried, nxt)
-                if not allowed:
-                    continue
+        for nxt, key, _, onward in successors(kg, state[0], carried, relations, segmental, blocked):
             child: State = (nxt, frozenset(onward.items()) if onward is not None else None)
             if child in parent:
                 continue
@@ -1071,4 +1053,4 @@ def parse_finding(text: str, present: bool = True) -> FindingInput:
     return FindingInput(kind.strip(), site.strip().strip('"'), present)
 
 
-__all__ = ["FindingInput", "Localization", "Localizer", "localize", "normalise_id", "parse_finding"]
+__all__ = ["FindingInput", "Localization", "Localizer", "localize", "parse_finding"]

@@ -20,10 +20,10 @@ nodes expanded. Paths come shortest first, then the strongest (all-major) first.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .model import KnowledgeGraph, weaker
+from .model import KnowledgeGraph, Relation, weaker
 
 #: Hard caps, whatever a caller asks for.
 MAX_PATH_LENGTH = 10
@@ -115,6 +115,30 @@ def carry(kg: KnowledgeGraph, carried: Carried, node: str) -> tuple[bool, Carrie
     return bool(shared), shared
 
 
+def successors(
+    kg: KnowledgeGraph,
+    node: str,
+    carried: Carried,
+    relations: frozenset[str],
+    segmental: bool = True,
+    blocked: frozenset[str] = frozenset(),
+) -> Iterator[tuple[str, str, Relation, Carried]]:
+    """The steps a walk may take from ``node``: (next node, relation name, relation, segments carried on).
+
+    In a stable order (relation, then node). With ``segmental`` every step obeys :func:`carry`;
+    ``blocked`` nodes are never entered.
+    """
+    for _, nxt, key, data in sorted(kg.graph.out_edges(node, keys=True, data=True), key=lambda e: (e[2], e[1])):
+        if key not in relations or nxt in blocked:
+            continue
+        onward: Carried = None
+        if segmental:
+            allowed, onward = carry(kg, carried, nxt)
+            if not allowed:
+                continue
+        yield nxt, key, data["relation"], onward
+
+
 def walk(
     kg: KnowledgeGraph,
     start: str,
@@ -161,15 +185,9 @@ def walk(
             return
         if stop_at_targets and node in target_set and steps:
             return
-        for _, nxt, key, data in sorted(kg.graph.out_edges(node, keys=True, data=True), key=lambda e: (e[2], e[1])):
-            if key not in relations or nxt in seen or dist.get(nxt, max_length + 1) > remaining - 1:
+        for nxt, key, relation, onward in successors(kg, node, carried, relations, segmental):
+            if nxt in seen or dist.get(nxt, max_length + 1) > remaining - 1:
                 continue
-            onward: Carried = None
-            if segmental:
-                allowed, onward = carry(kg, carried, nxt)
-                if not allowed:
-                    continue
-            relation = data["relation"]
             steps.append((node, key, nxt, relation.contribution))
             seen.add(nxt)
             extend(nxt, steps, seen, remaining - 1, weaker(strength, relation.contribution), onward)

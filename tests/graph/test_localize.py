@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from api.state import AppState
 from graph.errors import InvalidQuery, UnknownKind
 from graph.evaluation import evaluate, names_of
-from graph.localize import MAX_FINDINGS, FindingInput, Localization, localize, parse_finding
+from graph.localize import LEVELS, MAX_FINDINGS, FindingInput, Localization, localize, parse_finding
 from tests.conftest import SHARED
 
 
@@ -66,10 +66,23 @@ def test_a_lesion_at_a_landmark_spares_the_branches_that_leave_above_it(shipped:
 
 def test_iliopsoas_weakness_places_a_femoral_lesion_above_the_inguinal_ligament(shipped: AppState) -> None:
     answer = run(
-        shipped, ("weakness", "knee extension", True), ("weakness", "hip flexion", True), ("numbness", "anterior thigh", True)
+        shipped,
+        ("weakness", "knee extension", True),
+        ("weakness", "hip flexion", True),
+        ("numbness", "anterior thigh", True),
+        ("weakness", "hip adduction", False),
+        limit=50,
     )
-    femoral = [c for c in answer.candidates if c.label == "femoral nerve"]
-    assert femoral[0].site is None or femoral[0].site.label != "inguinal ligament"
+    femoral = {c.description: c for c in answer.candidates if c.label == "femoral nerve"}
+    whole, low = femoral["femoral nerve"], femoral["femoral nerve at the inguinal ligament"]
+    assert whole.score > low.score
+    flexion = {e.finding.site.label: e.contribution for e in low.explains}["hip flexion"]
+    assert flexion == "minor"  # iliacus is spared; only sartorius and rectus femoris remain
+
+
+def test_every_candidate_has_a_contract_level(shipped: AppState) -> None:
+    answer = run(shipped, ("pain", "lower back", True), ("numbness", "saddle region", True), ("pain", "groin", True), limit=50)
+    assert {c.level for c in answer.candidates} <= set(LEVELS)
 
 
 def test_tinel_at_a_landmark_is_explained_only_by_a_lesion_there(shipped: AppState) -> None:
