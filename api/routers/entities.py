@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from graph.queries import DISCLAIMER, entity_detail
+from graph.rdfstore import FORMATS, serialize
 from graph.search import search
 from graph.vocabulary import ENTITY_CLASSES
 
 from ..deps import State
 from ..models import EntityList, EntityOut, EntitySummary, ErrorOut
+from ..negotiation import negotiate
+from .rdf import FORMAT_QUERY, RDF_OFFERS, rdf_format, rdf_response
 
 router = APIRouter(tags=["entities"])
 
@@ -41,11 +45,30 @@ async def list_entities(
     )
 
 
-@router.get("/entities/{id}", response_model=EntityOut, responses={404: {"model": ErrorOut}})
+@router.get(
+    "/entities/{id}",
+    response_model=EntityOut,
+    responses={
+        200: {"content": {f.media_type: {} for f in FORMATS.values()}},
+        404: {"model": ErrorOut},
+        406: {"model": ErrorOut},
+        422: {"model": ErrorOut},
+    },
+)
 async def get_entity(
+    request: Request,
     state: State,
     id: Annotated[str, Path(max_length=200, description="CURIE or local name", examples=["RADIX:femoral_nerve"])],
-) -> EntityOut:
-    """One entity with its relations both ways, their sources, and its cross-references."""
+    format: Annotated[str | None, FORMAT_QUERY] = None,
+) -> EntityOut | Response:
+    """One entity with its relations both ways, their sources and cross-references; RDF by ``Accept`` or ``format``."""
     detail = entity_detail(state.kg, id)
-    return EntityOut.model_validate({**detail.__dict__, "disclaimer": DISCLAIMER})
+    if format is None and negotiate(request.headers.get("accept"), ["application/json", *RDF_OFFERS]) in (
+        None,
+        "application/json",
+    ):
+        return EntityOut.model_validate({**detail.__dict__, "disclaimer": DISCLAIMER})
+    fmt = rdf_format(request, format)
+    local = detail.id.split(":", 1)[1]
+    triples = state.rdf.get().describe([local], incoming=True)
+    return rdf_response(await run_in_threadpool(serialize, triples, fmt), fmt, local)
