@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from . import errors
-from .routers import entities, health, localize, paths, roots
+from .routers import entities, health, localize, mappings, paths, rdf, roots, sparql, subgraph
 from .state import AppState, Settings, open_state, package_version
 
 DESCRIPTION = """
@@ -31,11 +31,12 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.radix = state or open_state(settings)
         yield
+        app.state.radix.sparql.close()  # stop the query workers with the server
 
     app = FastAPI(title="Radix", version=package_version(), description=DESCRIPTION, lifespan=lifespan)
     if settings.cors_origins:  # off unless configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"])
     errors.install(app)
-    for module in (health, entities, paths, roots, localize):
+    for module in (health, entities, paths, roots, localize, subgraph, rdf, sparql, mappings):
         app.include_router(module.router)
     return app

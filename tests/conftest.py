@@ -12,9 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.state import AppState, Settings, open_state
+from api.state import AppState, LazyRdf, Settings, open_state
 from graph.localize import Localizer
 from graph.search import NameIndex
+from graph.sparql import SparqlEndpoint
 from loaders.paths import ontology_file
 from loaders.rdf import load
 from loaders.tables import build
@@ -34,8 +35,9 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> AppState:
     out = tmp_path_factory.mktemp("mini")
     _, problems = build(write=True, tables=INPUT / "mini_tables", modules_out=out)
     assert not problems, problems
-    kg, report = load([ontology_file(), *sorted(out.glob("*.ttl"))], use_cache=False)
-    return AppState(kg, NameIndex.build(kg), report, "test", Localizer(kg))
+    files = (ontology_file(), *sorted(out.glob("*.ttl")))
+    kg, report = load(files, use_cache=False)
+    return AppState(kg, NameIndex.build(kg), report, "test", Localizer(kg), files, LazyRdf(files), SparqlEndpoint(files))
 
 
 @pytest.fixture(scope="session")
