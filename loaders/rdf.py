@@ -51,14 +51,16 @@ def parse_files(paths: Sequence[Path]) -> Graph:
     return g
 
 
-def _curie(iri: str) -> str:
+def xref_curie(iri: str) -> str:
+    """``http://purl.obolibrary.org/obo/UBERON_0001267`` → ``UBERON:0001267`` (other IRIs unchanged)."""
     for prefix, base in XREF_PREFIXES.items():
         if iri.startswith(base):
             return f"{prefix}:{iri[len(base) :]}"
     return iri
 
 
-def _local_source(iri: str) -> str:
+def source_id(iri: str) -> str:
+    """A source IRI → its id (``…/source/kenhub_x`` → ``kenhub_x``)."""
     return iri[len(SOURCE_BASE) :] if iri.startswith(SOURCE_BASE) else iri
 
 
@@ -70,8 +72,8 @@ def to_knowledge_graph(g: Graph, version: str = "") -> KnowledgeGraph:
             continue
         cls = local_name(str(o))
         if cls == "Source":
-            kg.sources[_local_source(str(s))] = Source(
-                _local_source(str(s)),
+            kg.sources[source_id(str(s))] = Source(
+                source_id(str(s)),
                 str(g.value(s, DCTERMS.bibliographicCitation) or ""),
                 str(g.value(s, SCHEMA_ORG.url) or ""),
                 str(g.value(s, RADIX.tier) or ""),
@@ -87,8 +89,8 @@ def to_knowledge_graph(g: Graph, version: str = "") -> KnowledgeGraph:
                     str(g.value(s, RDFS.label) or ident),
                     tuple(sorted(str(x) for x in g.objects(s, SKOS.altLabel))),
                     str(g.value(s, SKOS.definition) or ""),
-                    tuple(sorted(_curie(str(x)) for x in g.objects(s, SKOS.exactMatch))),
-                    tuple(sorted(_curie(str(x)) for x in g.objects(s, SKOS.closeMatch))),
+                    tuple(sorted(xref_curie(str(x)) for x in g.objects(s, SKOS.exactMatch))),
+                    tuple(sorted(xref_curie(str(x)) for x in g.objects(s, SKOS.closeMatch))),
                 )
             )
     annotations: dict[tuple[str, str, str], list[Assertion]] = defaultdict(list)
@@ -101,7 +103,7 @@ def to_knowledge_graph(g: Graph, version: str = "") -> KnowledgeGraph:
         note = g.value(axiom, RDFS.comment)
         annotations[(str(a_s), str(a_p), str(a_o))].append(
             Assertion(
-                tuple(sorted(_local_source(str(x)) for x in g.objects(axiom, DCTERMS.source))),
+                tuple(sorted(source_id(str(x)) for x in g.objects(axiom, DCTERMS.source))),
                 str(contribution) if contribution is not None else None,
                 local_name(str(map_iri)) if map_iri is not None else None,
                 str(note) if note is not None else None,
@@ -149,15 +151,18 @@ def load(
     use_cache: bool = True,
     validate: bool = True,
     version: str = "",
+    extensions: Sequence[Path] = (),
 ) -> tuple[KnowledgeGraph, LoadReport]:
-    """The knowledge graph of the shipped Turtle (or ``paths``), from the cache when unchanged.
+    """The knowledge graph of the shipped Turtle (or ``paths``) plus ``extensions``, from the cache when unchanged.
 
-    A cold load parses, validates (refusing an invalid graph) and stores the result.
+    A cold load parses, validates (refusing an invalid graph, and an extension that conflicts
+    with the rest) and stores the result.
     """
-    from .validate import validate_graph  # validation imports pyshacl: only on a cold load
+    from .validate import parse_and_validate  # validation imports pyshacl: only on a cold load
 
     started = time.perf_counter()
-    files = list(paths or shipped_turtle_files())
+    base = list(paths or shipped_turtle_files())
+    files = [*base, *extensions]
     key = content_key(files) + ("" if validate else "-unvalidated")
     cached = cache_dir() / f"{key}.pickle"
     if use_cache and cached.exists():
@@ -169,11 +174,12 @@ def load(
             pass  # a stale or broken cache is rebuilt below
         finally:
             gc.enable()
-    rdf = parse_files(files)
     if validate:
-        violations = validate_graph(rdf)
-        if violations:
+        rdf, violations = parse_and_validate(base, extensions)
+        if any(v.severity == "error" for v in violations):
             raise GraphInvalid(violations)
+    else:
+        rdf = parse_files(files)
     kg = to_knowledge_graph(rdf, version)
     if use_cache:
         _store(cached, kg)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from rdflib import OWL, RDF, SH, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
@@ -165,16 +166,140 @@ def locate(files: Sequence[Path], first: Sequence[Path] = ()) -> dict[str, tuple
     return {**mentions, **found}
 
 
-def validate_graph(g: Graph, files: Sequence[Path] = (), contributed: Sequence[Path] = ()) -> list[Violation]:
-    """Every violation in ``g``; empty when the graph is valid."""
-    violations = _run_named_checks(g) + _run_shacl(g) + _run_domain_range(g)
+def validate_graph(
+    g: Graph, files: Sequence[Path] = (), contributed: Sequence[Path] = (), extra: Sequence[Violation] = ()
+) -> list[Violation]:
+    """Every violation in ``g`` (plus ``extra`` ones found elsewhere), located in ``files``; empty when valid."""
+    violations = [*_run_named_checks(g), *_run_shacl(g), *_run_domain_range(g), *extra]
     where = locate(files, contributed) if files else {}
     located = [Violation(v.rule, v.entity, v.message, v.fix, v.severity, *where.get(v.entity, (None, None))) for v in violations]
     return sorted(set(located), key=lambda v: (v.file or "", v.line or 0, v.entity, v.rule, v.message))
 
 
+#: Relations where an extension that says otherwise than the shipped graph is a conflict, not an
+#: addition: a muscle's or nerve's segments are a closed set, recorded with every source's view.
+CLOSED_RELATIONS: Final = frozenset({"root_value"})
+CONFLICT_FIX = (
+    "an extension adds knowledge; it cannot overrule the shipped graph. If your source disagrees, propose the "
+    "change in graph/tables/ (graph/tables/README.md), where a disagreement is recorded with every source's value "
+    "(major vs minor, with a note), or remove the statement"
+)
+
+
+def _asserted(g: Graph) -> dict[tuple[Node, Node, Node], tuple[set[str], set[str]]]:
+    """Each annotated triple → (its sources, its contributions)."""
+    out: dict[tuple[Node, Node, Node], tuple[set[str], set[str]]] = {}
+    for axiom in g.subjects(RDF.type, OWL.Axiom):
+        key = (g.value(axiom, OWL.annotatedSource), g.value(axiom, OWL.annotatedProperty), g.value(axiom, OWL.annotatedTarget))
+        if None in key:
+            continue
+        sources, contributions = out.setdefault(key, (set(), set()))  # type: ignore[arg-type]
+        sources.update(_short(x) for x in g.objects(axiom, DCTERMS.source))
+        contributions.update(str(x) for x in g.objects(axiom, RADIX.contribution))
+    return out
+
+
+def _said(triple: tuple[Node, Node, Node], annotations: dict[tuple[Node, Node, Node], tuple[set[str], set[str]]]) -> str:
+    sources, contributions = annotations.get(triple, (set(), set()))
+    qualifier = f" ({'/'.join(sorted(contributions))})" if contributions else ""
+    return f"{_short(triple[2])}{qualifier} [{', '.join(sorted(sources)) or 'no source'}]"
+
+
+def extension_conflicts(shipped: Graph, extension: Graph) -> list[Violation]:
+    """Where an extension says otherwise than the shipped graph, with both sides' sources.
+
+    Two kinds: a closed relation (a root value) the extension gives an entity the shipped graph
+    already describes with other values, and a shipped relation restated with another
+    contribution (major vs minor).
+    """
+    ours, theirs = _asserted(shipped), _asserted(extension)
+    out = []
+    for s, p, o in sorted(extension.triples((None, None, None))):
+        name = local_name(str(p))
+        if not str(p).startswith(BASE_IRI) or name not in RELATIONS:
+            continue
+        triple = (s, p, o)
+        if triple in shipped:
+            _, shipped_contribution = ours.get(triple, (set(), set()))
+            _, their_contribution = theirs.get(triple, (set(), set()))
+            if their_contribution and shipped_contribution and their_contribution != shipped_contribution:
+                out.append(
+                    Violation(
+                        "extension-conflict",
+                        _short(s),
+                        f"the extension states {name} {_said(triple, theirs)}, but the shipped graph states it as "
+                        f"{_said(triple, ours)}",
+                        CONFLICT_FIX,
+                    )
+                )
+        elif name in CLOSED_RELATIONS:
+            shipped_values = sorted(shipped.objects(s, p), key=str)
+            if shipped_values:
+                known = "; ".join(_said((s, p, v), ours) for v in shipped_values)
+                out.append(
+                    Violation(
+                        "extension-conflict",
+                        _short(s),
+                        f"the extension adds {name} {_said(triple, theirs)}, but the shipped graph gives {name} {known}",
+                        CONFLICT_FIX,
+                    )
+                )
+    return out
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str  # shape | check | schema | extension
+    says: str
+
+
+def rules() -> list[Rule]:
+    """Every rule a contribution is held to: the SHACL shapes, the named checks, the schema, the conflict rule."""
+    shapes = Graph().parse(shapes_file(), format="turtle")
+    out = [
+        Rule(str(name), "shape", str(shapes.value(shape, SH.message)))
+        for shape, name in shapes.subject_objects(SH.name)
+        if shapes.value(shape, SH.message) is not None
+    ]
+    out += [Rule(c.name, "check", f"{c.rule} Fix: {c.fix}") for c in named_checks()]
+    out.append(
+        Rule(
+            "RELATION-domain / RELATION-range",
+            "schema",
+            "each relation links the classes ontology.ttl gives as its rdfs:domain and rdfs:range",
+        )
+    )
+    out.append(
+        Rule(
+            "extension-conflict",
+            "extension",
+            "an extension may not give a root_value to an entity the shipped graph describes with other values, "
+            "nor restate a shipped relation with another contribution",
+        )
+    )
+    return sorted(set(out), key=lambda r: (r.kind, r.name))
+
+
+def parse_and_validate(base: Sequence[Path], extensions: Sequence[Path] = ()) -> tuple[Graph, list[Violation]]:
+    """The union of ``base`` and ``extensions``, and every violation: rules, shapes and conflicts.
+
+    A violation in an extension points at the line of that file where its subject is written.
+    """
+    g = parse_files(base)
+    conflicts: list[Violation] = []
+    if extensions:
+        added = parse_files(extensions)
+        conflicts = extension_conflicts(g, added)
+        for triple in added:
+            g.add(triple)
+        for prefix, namespace in added.namespaces():
+            g.bind(prefix, namespace, override=False)
+    files = [*base, *extensions]
+    return g, validate_graph(g, files, list(extensions), extra=conflicts)
+
+
 def check_files(extra: Sequence[Path] = ()) -> tuple[list[Violation], int]:
     """Validate the shipped graph together with ``extra`` Turtle files: violations and triple count."""
-    files = [*shipped_turtle_files(), *extra]
-    g = parse_files(files)
-    return validate_graph(g, files, list(extra)), len(g)
+    g, violations = parse_and_validate(shipped_turtle_files(), extra)
+    return violations, len(g)
