@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from loaders.sssom import MAPPING_SET_ID
+
 
 class Model(BaseModel):
     model_config = ConfigDict(from_attributes=True, frozen=True)
@@ -215,3 +217,23 @@ class ErrorDetail(Model):
 
 class ErrorOut(Model):
     detail: ErrorDetail
+
+
+class MappingOut(Model):
+    """One row of the mapping set, with the SSSOM column names."""
+
+    subject_id: str = Field(examples=["RADIX:femoral_nerve"])
+    subject_label: str = Field(examples=["femoral nerve"])
+    subject_category: str = Field(examples=["Nerve"])
+    predicate_id: str = Field(examples=["skos:exactMatch"])
+    object_id: str = Field(examples=["UBERON:0001267"])
+    mapping_justification: str = Field(examples=["semapv:ManualMappingCuration"])
+
+
+class MappingSetOut(Model):
+    data: list[MappingOut]
+    count: int
+    curie_map: dict[str, str] = Field(examples=[{"RADIX": "https://w3id.org/radix/"}])
+    mapping_set_id: str = Field(examples=[MAPPING_SET_ID])
+    mapping_set_version: str
+    license: str

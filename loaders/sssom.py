@@ -39,3 +39,17 @@ def to_sssom(kg: KnowledgeGraph) -> str:
     rows.sort()
     lines = [*header, "\t".join(COLUMNS), *("\t".join(r) for r in rows)]
     return "\n".join(lines) + "\n"
+
+
+def to_sssom_json(tsv: str) -> dict[str, object]:
+    """The SSSOM/TSV text as JSON: its header (curie map, set id, version, licence) and its rows."""
+    header = [line[1:] for line in tsv.splitlines() if line.startswith("#")]
+    curie_map = {k.strip(): v.strip() for k, _, v in (h.partition(":") for h in header if h.startswith(" "))}
+    meta = {k: v.strip() for k, _, v in (h.partition(":") for h in header if not h.startswith(" "))}
+    columns, *table = [line.split("\t") for line in tsv.splitlines() if line and not line.startswith("#")]
+    return {
+        "data": [dict(zip(columns, values, strict=True)) for values in table],
+        "count": len(table),
+        "curie_map": curie_map,
+        **{key: meta[key] for key in ("mapping_set_id", "mapping_set_version", "license")},
+    }
