@@ -23,14 +23,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def start(cache: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A `radix serve` process on a free port; yields its base URL, stops it afterwards."""
     port = free_port()
     exe = shutil.which("radix") or str(Path(sys.executable).parent / "radix")
-    env = {**os.environ, "RADIX_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
     proc = subprocess.Popen(
-        [exe, "serve", "--port", str(port), "--log-level", "warning"],
-        env=env,
+        [exe, "serve", "--port", str(port), "--log-level", "warning", *args],
+        env={**os.environ, "RADIX_CACHE_DIR": str(cache), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -51,6 +50,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield base
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from start(tmp_path_factory.mktemp("cache"))
 
 
 def test_the_readme_query_answers_over_http(server: str) -> None:
