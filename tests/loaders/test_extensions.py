@@ -33,7 +33,7 @@ def test_a_conflicting_root_value_is_reported_with_both_sides_sources() -> None:
     added = conflicts["RADIX:quadriceps_femoris"]
     assert "spinal_nerve_L5 (major) [source:test_disagreeing_source]" in added.message
     assert "spinal_nerve_L3 (major) [source:cns_asia_motor" in added.message  # the shipped side, with its sources
-    assert added.file == str(CONFLICT) and added.line == 13
+    assert added.file == str(CONFLICT) and added.line == 14
     changed = conflicts["RADIX:femoral_nerve"]
     assert "L1 (major)" in changed.message and "L1 (minor) [source:anatomyapp_femoral]" in changed.message
     assert "graph/tables/" in changed.fix
@@ -41,7 +41,7 @@ def test_a_conflicting_root_value_is_reported_with_both_sides_sources() -> None:
 
 def test_a_conflicting_extension_is_refused_not_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RADIX_CACHE_DIR", str(tmp_path))
-    with pytest.raises(GraphInvalid, match=r"conflicting-root\.ttl:13: error: RADIX:quadriceps_femoris: \[extension-conflict\]"):
+    with pytest.raises(GraphInvalid, match=r"conflicting-root\.ttl:14: error: RADIX:quadriceps_femoris: \[extension-conflict\]"):
         open_state(Settings(extra_files=(CONFLICT,)))
 
 
