@@ -36,6 +36,8 @@ RESULT_FORMATS: Final[dict[str, tuple[str, ...]]] = {
     "DESCRIBE": ("turtle", "jsonld", "ntriples", "rdfxml"),
 }
 MAX_QUERY_CHARS: Final = 20_000
+#: Braces and parentheses open at once; the grammar is recursive, so deeper nesting is refused before parsing.
+MAX_NESTING: Final = 40
 
 
 class SparqlError(RadixError):
@@ -98,8 +100,14 @@ def query_form(text: str) -> str:
         )
     if not text.strip():
         raise SparqlSyntaxError("the query is empty; send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if (depth := _nesting(text)) > MAX_NESTING:
+        raise SparqlLimitExceeded(
+            f"the query nests braces and parentheses {depth} deep; the cap is {MAX_NESTING}", f"nesting depth {MAX_NESTING}"
+        )
     try:
         parsed = parseQuery(text)
+    except RecursionError:  # pragma: no cover - the nesting cap keeps the parser well inside the stack
+        raise SparqlLimitExceeded("the query is nested too deeply to parse", f"nesting depth {MAX_NESTING}") from None
     except ParseException as exc:
         try:
             parseUpdate(text)
@@ -115,6 +123,22 @@ def query_form(text: str) -> str:
     if form not in RESULT_FORMATS:  # pragma: no cover - the grammar has no other forms
         raise SparqlSyntaxError(f"unsupported query form {form}")
     return form
+
+
+def _nesting(text: str) -> int:
+    """The deepest run of open braces and parentheses (over-counting those inside strings is harmless).
+
+    >>> _nesting("SELECT * WHERE { ?s ?p ?o FILTER((?o > 1)) }")
+    3
+    """
+    depth = deepest = 0
+    for char in text:
+        if char in "{(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -289,7 +313,7 @@ class SparqlEndpoint:
         form = form or query_form(text)
         fmt = fmt or RESULT_FORMATS[form][0]
         if fmt not in RESULT_FORMATS[form]:
-            raise SparqlSyntaxError(f"a {form} query can be answered as {', '.join(RESULT_FORMATS[form])}, not {fmt}")
+            raise SparqlSyntaxError(f"{form} queries can be answered as {', '.join(RESULT_FORMATS[form])}, not {fmt}")
         self._ensure_started()
         try:
             worker = self._idle.get(timeout=self.limits.queue_wait_s)

@@ -56,12 +56,12 @@ def _choose_format(form: str, accept: str | None, fmt: str | None) -> str:
     allowed = RESULT_FORMATS[form]
     if fmt is not None:
         if fmt not in allowed:
-            raise _fail(406, f"a {form} query can be answered as {', '.join(allowed)}; format={fmt!r} is not one of them")
+            raise _fail(406, f"{form} queries can be answered as {', '.join(allowed)}; format={fmt!r} is not one of them")
         return fmt
     offers = [MEDIA_TYPES[f] for f in allowed] + [a for a, f in ALIASES.items() if f in allowed]
     media = negotiate(accept, offers)
     if media is None:
-        raise _fail(406, f"a {form} query can be answered as {', '.join(MEDIA_TYPES[f] for f in allowed)}; Accept: {accept}")
+        raise _fail(406, f"{form} queries can be answered as {', '.join(MEDIA_TYPES[f] for f in allowed)}; Accept: {accept}")
     return ALIASES.get(media) or next(f for f, m in MEDIA_TYPES.items() if m == media)
 
 

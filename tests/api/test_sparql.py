@@ -92,6 +92,12 @@ def test_ask(client: TestClient) -> None:
         ({"data": {"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "default-graph-uri": "http://x"}}, 400, "one default graph"),
         ({"content": "SELECT ?s WHERE {?s ?p ?o}", "headers": {"content-type": "text/plain"}}, 415, "application/sparql-query"),
         ({"data": {"query": "SELECT ?s WHERE {" + " ?s ?p ?o ." * 3000 + "}"}}, 422, "cap"),
+        (
+            {"data": {"query": "SELECT * WHERE {" + "{" * 400 + "?s ?p ?o" + "}" * 401}},
+            422,
+            "nests braces and parentheses 401 deep",
+        ),
+        ({"data": {"query": "ASK { FILTER(" + "(" * 300 + "1" + ")" * 301 + " }"}}, 422, "the cap is 40"),
     ],
 )
 def test_what_the_endpoint_refuses_and_why(
