@@ -17,7 +17,7 @@ from typing import Final
 import pyoxigraph as ox
 
 from .errors import RadixError
-from .vocabulary import BASE_IRI, RELATIONS
+from .vocabulary import BASE_IRI, RELATIONS, SOURCE_BASE, XREF_PREFIXES
 
 OWL: Final = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE: Final = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -29,7 +29,7 @@ DCTERMS_SOURCE: Final = ox.NamedNode("http://purl.org/dc/terms/source")
 
 PREFIXES: Final[dict[str, str]] = {
     "RADIX": BASE_IRI,
-    "source": BASE_IRI + "source/",
+    "source": SOURCE_BASE,
     "owl": OWL,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -37,8 +37,7 @@ PREFIXES: Final[dict[str, str]] = {
     "dcterms": "http://purl.org/dc/terms/",
     "schema": "https://schema.org/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
-    "FMA": "http://purl.obolibrary.org/obo/FMA_",
+    **XREF_PREFIXES,
 }
 
 #: The JSON-LD context: the prefixes, short names for the annotations, and every relation as

@@ -25,6 +25,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final
 
+from pyparsing import ParseResults
+
 from .errors import RadixError
 from .rdfstore import PREFIXES, serialize
 
@@ -146,7 +148,7 @@ def _walk(node: Any) -> Iterator[Any]:
     if isinstance(node, dict):
         for value in node.values():
             yield from _walk(value)
-    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+    elif isinstance(node, list | tuple | ParseResults):
         for value in node:
             yield from _walk(value)
 

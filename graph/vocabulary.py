@@ -14,6 +14,13 @@ from rdflib import Namespace, URIRef
 BASE_IRI: Final = "https://w3id.org/radix/"
 PREFIX: Final = "RADIX"
 
+#: Where sources live, and the ontologies entities are cross-referenced to (CURIE prefix → IRI base).
+SOURCE_BASE: Final = BASE_IRI + "source/"
+XREF_PREFIXES: Final[dict[str, str]] = {
+    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
+    "FMA": "http://purl.obolibrary.org/obo/FMA_",
+}
+
 #: Namespace for individuals (entities and sources): open, any local name.
 RADIX: Final = Namespace(BASE_IRI)
 SCHEMA_ORG: Final = Namespace("https://schema.org/")

@@ -23,10 +23,9 @@ from rdflib.namespace import DCTERMS
 
 from graph.errors import GraphInvalid, RadixError
 from graph.model import Assertion, Entity, KnowledgeGraph, Relation, Source
-from graph.vocabulary import BASE_IRI, ENTITY_CLASSES, RADIX, RELATIONS, SCHEMA_ORG, local_name
+from graph.vocabulary import BASE_IRI, ENTITY_CLASSES, RADIX, RELATIONS, SCHEMA_ORG, SOURCE_BASE, XREF_PREFIXES, local_name
 
 from .paths import shipped_turtle_files
-from .tables import SOURCE_BASE, XREF_PREFIXES
 
 #: Bump when the pickled structure changes, so old caches are ignored.
 CACHE_FORMAT = "radix-graph-1"

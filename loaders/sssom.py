@@ -7,8 +7,7 @@ so the file always says what the graph says. https://mapping-commons.github.io/s
 from __future__ import annotations
 
 from graph.model import KnowledgeGraph
-
-from .tables import XREF_PREFIXES
+from graph.vocabulary import XREF_PREFIXES
 
 MAPPING_SET_ID = "https://w3id.org/radix/mappings/radix.sssom.tsv"
 JUSTIFICATION = "semapv:ManualMappingCuration"

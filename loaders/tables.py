@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Literal
 
-from graph.vocabulary import CONTRIBUTIONS, ENTITY_CLASSES
+from graph.vocabulary import CONTRIBUTIONS, ENTITY_CLASSES, SOURCE_BASE, XREF_PREFIXES
 
 from .paths import modules_dir, tables_dir
 from .schema import Schema, load_schema
@@ -27,11 +27,6 @@ TIERS = ("A", "B", "C")
 NEEDS_CONTRIBUTION = frozenset({"root_value", "acts_in", "covers"})
 #: Relations whose rows must name a dermatome map.
 NEEDS_MAP = frozenset({"covers", "key_sensory_point"})
-XREF_PREFIXES = {
-    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
-    "FMA": "http://purl.obolibrary.org/obo/FMA_",
-}
-SOURCE_BASE = "https://w3id.org/radix/source/"
 
 TURTLE_PREFIXES = f"""@prefix RADIX: <https://w3id.org/radix/> .
 @prefix src: <{SOURCE_BASE}> .

@@ -10,10 +10,9 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from api.cli import main
 from api.state import AppState
-from graph.vocabulary import RADIX, SCHEMA_ORG
+from graph.vocabulary import RADIX, SCHEMA_ORG, SOURCE_BASE
 from loaders.import_table import KNOWN_COLUMNS, TableImportError, import_table
 from loaders.paths import graph_dir
-from loaders.tables import SOURCE_BASE
 from loaders.validate import check_files
 
 INPUT = Path(__file__).parents[1] / "input" / "import"
