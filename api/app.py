@@ -9,7 +9,21 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from . import errors
-from .routers import entities, health, localize, mappings, paths, rdf, roots, sparql, subgraph
+from .routers import (
+    entities,
+    health,
+    lessons,
+    localize,
+    mappings,
+    paths,
+    pathways,
+    rdf,
+    roots,
+    sparql,
+    subgraph,
+    territories,
+    web,
+)
 from .state import AppState, Settings, open_state, package_version
 
 DESCRIPTION = """
@@ -37,6 +51,21 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     if settings.cors_origins:  # off unless configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"])
     errors.install(app)
-    for module in (health, entities, paths, roots, localize, subgraph, rdf, sparql, mappings):
+    for module in (
+        health,
+        entities,
+        paths,
+        roots,
+        localize,
+        pathways,
+        territories,
+        lessons,
+        subgraph,
+        rdf,
+        sparql,
+        mappings,
+        web,
+    ):
         app.include_router(module.router)
+    web.mount(app)
     return app

@@ -137,6 +137,12 @@ class FindingIn(BaseModel):
     present: bool = Field(default=True, description="false: examined and found normal")
 
 
+class FindingKindOut(Model):
+    name: str = Field(examples=["numbness"])
+    meaning: str = Field(examples=["sensory loss, hypoaesthesia"])
+    site_types: list[str] = Field(description="the classes a site of this kind may be", examples=[["SkinRegion"]])
+
+
 class LocalizeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     findings: list[FindingIn] = Field(min_length=1, max_length=40)
@@ -207,6 +213,7 @@ class LocalizeOut(Model):
     red_flags: list[RedFlagOut]
     discriminators: list[DiscriminatorOut]
     unresolved: list[UnresolvedOut]
+    sources: list[SourceOut] = Field(description="every source cited by a path or red flag of this answer")
     disclaimer: str
 
 
@@ -237,3 +244,71 @@ class MappingSetOut(Model):
     mapping_set_id: str = Field(examples=[MAPPING_SET_ID])
     mapping_set_version: str
     license: str
+
+
+class PathwayNodeOut(Model):
+    id: str = Field(examples=["RADIX:quadriceps_femoris"])
+    label: str = Field(examples=["quadriceps femoris"])
+    type: str = Field(examples=["Muscle"])
+
+
+class PathwayEdgeOut(Model):
+    source: str = Field(examples=["RADIX:femoral_nerve"])
+    target: str = Field(examples=["RADIX:quadriceps_femoris"])
+    relation: str = Field(examples=["innervates"])
+    contribution: str = Field(
+        description="major or minor: the relation's own; in a distal walk also minor where the seed's segments "
+        "reach the target only as a minor supply"
+    )
+    maps: list[Ref] = Field(description="the dermatome maps behind a `covers` edge")
+    sources: list[str] = Field(description="ids of the sources, described in the answer's `sources`")
+
+
+class PathwayOut(Model):
+    seed: Ref
+    direction: str = Field(
+        description="distal (what a lesion of the seed reaches), proximal (what can cause a deficit at the seed) "
+        "or neighbourhood (one relation both ways)",
+        examples=["distal"],
+    )
+    nodes: list[PathwayNodeOut] = Field(description="the seed first, then nearest the seed first")
+    edges: list[PathwayEdgeOut]
+    sources: list[SourceOut]
+    truncated: bool = Field(description="true when the node cap stopped the diagram before it was whole")
+    note: str = Field(description="what the diagram shows, in one sentence")
+    disclaimer: str
+
+
+class TerritoryRegionOut(Model):
+    region: Ref
+    contribution: str = Field(description="major, or minor when the maps or sources draw it only in part")
+    maps: list[Ref] = Field(description="the dermatome maps that draw it (empty for a cutaneous territory)")
+    via: Ref = Field(description="the dermatome, or the cutaneous nerve (branch) that supplies it")
+    sources: list[str]
+
+
+class ShadeOut(Model):
+    full: list[str] = Field(
+        description="local ids of the skin regions to fill: the territory and every region within it",
+        examples=[["anterior_thigh", "upper_anterior_thigh"]],
+    )
+    partial: list[str] = Field(
+        description="local ids of the skin regions that contain part of the territory", examples=[["thigh", "lower_limb"]]
+    )
+
+
+class TerritoryOut(Model):
+    entity: Ref
+    kind: str = Field(description="dermatome (a spinal nerve or dermatome) or cutaneous (a nerve or plexus)")
+    maps: list[Ref] = Field(description="every dermatome map with data for this entity")
+    map: Ref | None = Field(description="the map asked for; null means every map")
+    regions: list[TerritoryRegionOut]
+    shade: ShadeOut
+    sources: list[SourceOut]
+    disclaimer: str
+
+
+class LessonLocalizeIn(LocalizeIn):
+    """A localization lesson: the body of ``POST /localize`` plus the lesson's format."""
+
+    format: str = Field(default="markdown", max_length=20, description="markdown or html", examples=["html"])

@@ -45,7 +45,7 @@ from functools import cached_property
 
 from .errors import InvalidQuery, RadixError, UnknownKind
 from .findings import FINDING_KINDS, FindingKind
-from .model import KnowledgeGraph, stronger, weaker
+from .model import KnowledgeGraph, Source, stronger, weaker
 from .queries import DISCLAIMER, PathView, Ref, StepView, _map_ref, ref, resolve_site, spinal_order
 from .search import NameIndex, closest
 from .traversal import MAX_PATH_LENGTH, Carried, initial_segments, parts_of, related_by_part, successors, wholes_of
@@ -163,6 +163,8 @@ class Localization:
     red_flags: tuple[RedFlag, ...]
     discriminators: tuple[Discriminator, ...]
     unresolved: tuple[Unresolved, ...]
+    #: every source cited by a path or red flag of the answer, described once
+    sources: tuple[Source, ...] = ()
     disclaimer: str = DISCLAIMER
 
 
@@ -810,12 +812,16 @@ def localize(
     scored = distinct
     top = scored[:limit]
     candidates = tuple(_view(localizer, x, views, resolved) for x in top)
+    flags = red_flags(localizer, resolved, views)
+    cited = [src for c in candidates for e in c.explains + c.contradicts for p in e.paths for st in p.steps for src in st.sources]
+    cited += [src for f in flags for src in f.sources]
     return Localization(
         views,
         candidates,
-        red_flags(localizer, resolved, views),
+        flags,
         discriminators(localizer, top[:DISCRIMINATE_AMONG], mentioned),
         tuple(unresolved),
+        tuple(kg.sources[i] for i in dict.fromkeys(cited) if i in kg.sources),
     )
 
 

@@ -26,16 +26,25 @@ async def list_entities(
     q: Annotated[
         str, Query(max_length=200, description="text matched against labels and synonyms, case-insensitive", examples=["femoral"])
     ] = "",
-    type: Annotated[str | None, Query(description=f"one class: {', '.join(ENTITY_CLASSES)}", examples=["Nerve"])] = None,
+    type: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description=f"one class, or several comma-separated: {', '.join(ENTITY_CLASSES)}",
+            examples=["Nerve", "SpinalNerve,Nerve"],
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size, at most {MAX_PAGE}")] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> EntityList:
     """Search entities by label or synonym, best match first."""
-    if type is not None and type not in ENTITY_CLASSES:
+    types = [t.strip() for t in type.split(",") if t.strip()] if type else None
+    unknown = [t for t in types or () if t not in ENTITY_CLASSES]
+    if unknown:
         from graph.errors import InvalidQuery
 
-        raise InvalidQuery(f"unknown type {type!r}; known types: {', '.join(ENTITY_CLASSES)}")
-    matches, count = search(state.kg, state.index, q, [type] if type else None, limit, offset)
+        raise InvalidQuery(f"unknown type {', '.join(map(repr, unknown))}; known types: {', '.join(ENTITY_CLASSES)}")
+    matches, count = search(state.kg, state.index, q, types, limit, offset)
     return EntityList(
         data=[
             EntitySummary(id=m.entity.curie, label=m.entity.label, type=m.entity.type, synonyms=list(m.entity.synonyms))
