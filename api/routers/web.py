@@ -33,6 +33,12 @@ async def page() -> FileResponse:
     )
 
 
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    """The icon browsers ask for on every page (the lesson pages too)."""
+    return FileResponse(static_dir() / "favicon.svg", media_type="image/svg+xml")
+
+
 def mount(app: FastAPI) -> None:
     """Serve ``api/static`` at ``/static`` (scripts fetched from npm at build time are in ``vendor/``)."""
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
