@@ -181,6 +181,16 @@ def test_clicking_a_node_opens_that_entity(page: Page) -> None:
     wait_until(p, "document.querySelector('#entity-title').textContent === 'saphenous nerve'")
 
 
+def test_a_finding_site_shows_what_can_cause_it(page: Page) -> None:
+    p = page.open("/#/entity/RADIX:anterior_thigh")
+    wait_until(p, "document.querySelector('#diagram').dataset.nodes > 0")
+    labels = set(diagram_labels(p, "#diagram"))
+    assert {"L2 spinal nerve", "L3 spinal nerve", "femoral nerve", "anterior thigh"} <= labels
+    assert "L5 spinal nerve" not in labels
+    assert not p.locator("#entity-bodymap").is_visible()  # a skin region has no territory of its own
+    page.screenshot("entity-anterior-thigh-proximal")
+
+
 def test_the_search_works_by_keyboard(page: Page) -> None:
     p = page.open("/")
     p.keyboard.press("Tab")  # skip link
