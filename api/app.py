@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from . import errors
+from . import errors, middleware
 from .routers import (
     entities,
     health,
@@ -44,12 +44,16 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.radix = state or open_state(settings)
+        app.state.stopping = False
         yield
+        app.state.stopping = True  # /ready answers 503 from here on
         app.state.radix.sparql.close()  # stop the query workers with the server
 
     app = FastAPI(title="Radix", version=package_version(), description=DESCRIPTION, lifespan=lifespan)
+    middleware.install_bounds(app, settings.bounds, caps={"/sparql": sparql.MAX_BODY_BYTES})
     if settings.cors_origins:  # off unless configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"])
+    middleware.install_access_log(app)
     errors.install(app)
     for module in (
         health,
@@ -69,3 +73,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         app.include_router(module.router)
     web.mount(app)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app with settings from the environment: the factory each ``radix serve --workers N`` worker calls."""
+    return create_app(Settings.from_env())

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from .state import AppState
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.radix
     return state
 

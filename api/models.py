@@ -120,7 +120,8 @@ class RootsOut(Model):
 
 
 class FindingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: `present` is a JSON boolean, not 0, 1 or "no" (lax mode would read those as booleans)
+    model_config = ConfigDict(extra="forbid", strict=True)
     kind: str = Field(
         max_length=50,
         examples=["numbness"],
@@ -144,7 +145,8 @@ class FindingKindOut(Model):
 
 
 class LocalizeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: `limit` is a JSON integer, not "10", 10.0 or true
+    model_config = ConfigDict(extra="forbid", strict=True)
     findings: list[FindingIn] = Field(min_length=1, max_length=40)
     limit: int = Field(default=10, ge=1, le=50, description="candidates returned")
 
@@ -224,6 +226,28 @@ class ErrorDetail(Model):
 
 class ErrorOut(Model):
     detail: ErrorDetail
+
+
+class FieldError(Model):
+    loc: list[str | int] = Field(description="where the invalid value is", examples=[["query", "limit"]])
+    msg: str = Field(examples=["Input should be less than or equal to 200"])
+    type: str = Field(examples=["less_than_equal"])
+
+
+class ValidationErrorOut(Model):
+    """A request whose parameters or body do not fit the declared types or caps (FastAPI's own 422)."""
+
+    detail: list[FieldError]
+
+
+#: The body of a 422: a domain error naming what was wrong (ErrorOut), or the list of invalid parameters.
+UnprocessableOut = ErrorOut | ValidationErrorOut
+
+
+class BodyErrorOut(Model):
+    """A JSON body that could not be read at all (not UTF-8): FastAPI's own 400."""
+
+    detail: str = Field(examples=["There was an error parsing the body"])
 
 
 class MappingOut(Model):

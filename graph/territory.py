@@ -66,7 +66,7 @@ class Territory:
     disclaimer: str = DISCLAIMER
 
 
-def territory(kg: KnowledgeGraph, ident: str, map_id: str | None = None) -> Territory:
+def territory(kg: KnowledgeGraph, ident: str, map_id: str | None = None, index: NameIndex | None = None) -> Territory:
     """The skin territory of ``ident`` (an id or CURIE), on one dermatome map or all.
 
     Args:
@@ -77,6 +77,8 @@ def territory(kg: KnowledgeGraph, ident: str, map_id: str | None = None) -> Terr
             naming the types accepted for an entity of any other type.
         map_id: a dermatome map (``RADIX:map_isncsci`` or ``map_isncsci``), for a dermatome only;
             :class:`~graph.errors.InvalidQuery` listing the entity's maps if it has no data on it.
+        index: the graph's name index, for the closest names of an unknown id (built when left out:
+            30 ms, too slow for a server to pay on every unknown id).
 
     Regions come in label order (then by the nerve that supplies them); shade ids are sorted.
 
@@ -90,7 +92,7 @@ def territory(kg: KnowledgeGraph, ident: str, map_id: str | None = None) -> Terr
     >>> sorted({r.via.label for r in territory(kg, "lateral_femoral_cutaneous_nerve").regions})
     ['lateral femoral cutaneous nerve']
     """
-    entity = _entity(kg, ident)
+    entity = _entity(kg, ident, index)
     if entity.type in DERMATOME_TYPES:
         return _dermatome(kg, entity, map_id)
     if entity.type in CUTANEOUS_TYPES:
@@ -107,11 +109,12 @@ def territory(kg: KnowledgeGraph, ident: str, map_id: str | None = None) -> Terr
     )
 
 
-def _entity(kg: KnowledgeGraph, ident: str) -> Entity:
+def _entity(kg: KnowledgeGraph, ident: str, index: NameIndex | None) -> Entity:
     try:
         return kg.entity(ident)
     except EntityNotFound:
-        near = closest(kg, NameIndex.build(kg), normalise_id(ident).replace("_", " "), DERMATOME_TYPES + CUTANEOUS_TYPES)
+        index = index if index is not None else NameIndex.build(kg)
+        near = closest(kg, index, normalise_id(ident).replace("_", " "), DERMATOME_TYPES + CUTANEOUS_TYPES)
         raise EntityNotFound(ident, near) from None
 
 

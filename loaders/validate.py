@@ -19,7 +19,7 @@ from rdflib.term import Node
 from graph.vocabulary import BASE_IRI, RADIX, RELATIONS, SCHEMA_ORG, local_name
 
 from .paths import checks_dir, shapes_file, shipped_turtle_files
-from .rdf import parse_files
+from .rdf import TurtleSyntaxError, parse_files
 from .schema import load_schema
 
 SEVERITIES = ("error", "warning")
@@ -281,11 +281,50 @@ def rules() -> list[Rule]:
     return sorted(set(out), key=lambda r: (r.kind, r.name))
 
 
+_OXIGRAPH_ERROR = re.compile(r"Parser error at line (\d+) (?:column (\d+)|between columns (\d+) and \d+): (.*)", re.DOTALL)
+
+
+def check_syntax(path: Path) -> None:
+    r"""Refuse a file that is not strict Turtle, naming its line and column.
+
+    rdflib alone is not enough for a contribution: it accepts IRIs that are not IRIs (a space, a
+    control character), which then break the checks, and it reports some mistakes (an unclosed
+    string, a stray byte) without a line. pyoxigraph's parser is strict and always says where.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".ttl") as f:
+    ...     _ = f.write("@prefix x: <https://example.org/> .\nx:a x:b x:c ;\n  x:d <not an iri> .\n")
+    ...     f.flush()
+    ...     check_syntax(Path(f.name))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    loaders.rdf.TurtleSyntaxError: ...: not valid Turtle: line 3, column 7: Invalid IRI code point ' '
+    """
+    import pyoxigraph
+
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")  # Turtle is UTF-8, comments too (pyoxigraph does not look inside comments)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise TurtleSyntaxError(path, f"line {line}, column {column}: not UTF-8 (byte 0x{data[exc.start]:02x})") from None
+    try:
+        for _ in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as exc:
+        m = _OXIGRAPH_ERROR.fullmatch(str(exc.msg))
+        where = f"line {m.group(1)}, column {m.group(2) or m.group(3)}: {m.group(4)}" if m else f"line {exc.lineno}: {exc.msg}"
+        raise TurtleSyntaxError(path, where) from None
+
+
 def parse_and_validate(base: Sequence[Path], extensions: Sequence[Path] = ()) -> tuple[Graph, list[Violation]]:
     """The union of ``base`` and ``extensions``, and every violation: rules, shapes and conflicts.
 
     A violation in an extension points at the line of that file where its subject is written.
+    Each extension must first be strict Turtle (:func:`check_syntax`).
     """
+    for path in extensions:
+        check_syntax(path)
     g = parse_files(base)
     conflicts: list[Violation] = []
     if extensions:

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 
 from graph.errors import RadixError
 
-from . import build, check, diff, export, import_table, lesson, localize, mappings, query, serve, stats
+from . import bench, build, check, diff, export, import_table, lesson, localize, mappings, query, serve, stats
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="radix", description="Radix: knowledge graph of the spine and peripheral nerves.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (serve, query, localize, lesson, check, stats, build, mappings, export, import_table, diff):
+    for module in (serve, query, localize, lesson, check, stats, build, mappings, export, import_table, diff, bench):
         module.register(sub)
     return p
 

@@ -5,13 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from graph.model import normalise_id
 from graph.queries import DISCLAIMER, entity_detail
 from graph.rdfstore import FORMATS, serialize
 from graph.search import search
 from graph.vocabulary import ENTITY_CLASSES
 
+from ..cache import cached_json
 from ..deps import State
-from ..models import EntityList, EntityOut, EntitySummary, ErrorOut
+from ..models import EntityList, EntityOut, EntitySummary, ErrorOut, UnprocessableOut
 from ..negotiation import negotiate
 from .rdf import FORMAT_QUERY, RDF_OFFERS, rdf_format, rdf_response
 
@@ -20,7 +22,7 @@ router = APIRouter(tags=["entities"])
 MAX_PAGE = 200
 
 
-@router.get("/entities", response_model=EntityList, responses={422: {"model": ErrorOut}})
+@router.get("/entities", response_model=EntityList, responses={422: {"model": UnprocessableOut}})
 async def list_entities(
     state: State,
     q: Annotated[
@@ -61,7 +63,7 @@ async def list_entities(
         200: {"content": {f.media_type: {} for f in FORMATS.values()}},
         404: {"model": ErrorOut},
         406: {"model": ErrorOut},
-        422: {"model": ErrorOut},
+        422: {"model": UnprocessableOut},
     },
 )
 async def get_entity(
@@ -69,14 +71,18 @@ async def get_entity(
     state: State,
     id: Annotated[str, Path(max_length=200, description="CURIE or local name", examples=["RADIX:femoral_nerve"])],
     format: Annotated[str | None, FORMAT_QUERY] = None,
-) -> EntityOut | Response:
+) -> Response:
     """One entity with its relations both ways, their sources and cross-references; RDF by ``Accept`` or ``format``."""
-    detail = entity_detail(state.kg, id)
     if format is None and negotiate(request.headers.get("accept"), ["application/json", *RDF_OFFERS]) in (
         None,
         "application/json",
     ):
-        return EntityOut.model_validate({**detail.__dict__, "disclaimer": DISCLAIMER})
+        return cached_json(
+            request,
+            ("entity", normalise_id(id)),
+            lambda: EntityOut.model_validate({**entity_detail(state.kg, id).__dict__, "disclaimer": DISCLAIMER}),
+        )
+    detail = entity_detail(state.kg, id)
     fmt = rdf_format(request, format)
     local = detail.id.split(":", 1)[1]
     triples = state.rdf.get().describe([local], incoming=True)

@@ -12,7 +12,7 @@ from graph.localize import MAX_CANDIDATES, MAX_FINDINGS, FindingInput, parse_fin
 
 from ..deps import State
 from ..lesson_html import policy, render_html
-from ..models import ErrorOut, LessonLocalizeIn
+from ..models import BodyErrorOut, ErrorOut, LessonLocalizeIn, UnprocessableOut
 
 router = APIRouter(tags=["lessons"])
 
@@ -22,7 +22,7 @@ RESPONSES: dict[int | str, dict[str, object]] = {
         "description": "the lesson: Markdown (a download) or a printable HTML page",
     },
     404: {"model": ErrorOut},
-    422: {"model": ErrorOut},
+    422: {"model": UnprocessableOut},
 }
 FORMAT_QUERY = Query(max_length=20, description=f"one of: {', '.join(LESSON_FORMATS)}", examples=["html"])
 
@@ -66,7 +66,11 @@ def get_localization_lesson(  # plain def: localizing and rendering are CPU work
     return lesson_response(lesson, format, _markdown_href(findings, limit))
 
 
-@router.post("/lessons/localize", response_class=Response, responses=RESPONSES)
+@router.post(
+    "/lessons/localize",
+    response_class=Response,
+    responses={**RESPONSES, 400: {"model": BodyErrorOut, "description": "the body is not UTF-8 JSON"}},
+)
 def post_localization_lesson(state: State, body: LessonLocalizeIn) -> Response:
     """A localization as a lesson, from the body of `POST /localize` plus `format`."""
     lesson_format(body.format)

@@ -8,14 +8,14 @@ from graph.queries import DISCLAIMER, find_paths
 from graph.traversal import MAX_PATH_LENGTH
 
 from ..deps import State
-from ..models import ErrorOut, PathsOut
+from ..models import ErrorOut, PathsOut, UnprocessableOut
 
 router = APIRouter(tags=["paths"])
 
 MAX_LIMIT = 50
 
 
-@router.get("/paths", response_model=PathsOut, responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+@router.get("/paths", response_model=PathsOut, responses={404: {"model": ErrorOut}, 422: {"model": UnprocessableOut}})
 async def paths(
     state: State,
     source: Annotated[str, Query(max_length=200, description="id, CURIE or exact name", examples=["L3 spinal nerve"])],

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from graph.export import EXPORT_FORMATS, MAX_DEPTH, MAX_NODES, export, export_format, parse_relations, subgraph
 
 from ..deps import State
-from ..models import ErrorOut
+from ..models import ErrorOut, UnprocessableOut
 
 router = APIRouter(tags=["subgraph"])
 
@@ -19,7 +19,7 @@ router = APIRouter(tags=["subgraph"])
     responses={
         200: {"content": {f.media_type: {} for f in EXPORT_FORMATS.values()}, "description": "the subgraph in the format asked"},
         404: {"model": ErrorOut},
-        422: {"model": ErrorOut},
+        422: {"model": UnprocessableOut},
     },
 )
 def get_subgraph(  # plain def: serializing up to MAX_NODES nodes (and the first RDF load) would block the event loop

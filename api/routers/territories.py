@@ -2,18 +2,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from graph.model import normalise_id
 from graph.territory import territory
 
+from ..cache import cached_json
 from ..deps import State
-from ..models import ErrorOut, TerritoryOut
+from ..models import ErrorOut, TerritoryOut, UnprocessableOut
 
 router = APIRouter(tags=["territories"])
 
 
-@router.get("/territories/{id}", response_model=TerritoryOut, responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+@router.get(
+    "/territories/{id}", response_model=TerritoryOut, responses={404: {"model": ErrorOut}, 422: {"model": UnprocessableOut}}
+)
 async def get_territory(
+    request: Request,
     state: State,
     id: Annotated[
         str,
@@ -31,6 +36,10 @@ async def get_territory(
             examples=["RADIX:map_isncsci"],
         ),
     ] = None,
-) -> TerritoryOut:
+) -> Response:
     """The skin an entity supplies: a root's dermatome on one map or all, or a nerve's cutaneous territory."""
-    return TerritoryOut.model_validate(territory(state.kg, id, map))
+    return cached_json(
+        request,
+        ("territory", normalise_id(id), map),
+        lambda: TerritoryOut.model_validate(territory(state.kg, id, map, state.index)),
+    )
