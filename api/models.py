@@ -18,6 +18,16 @@ class Health(Model):
     version: str
 
 
+class Ready(Model):
+    status: str = Field(examples=["ready"])
+    pid: int = Field(description="the worker process that answered (several workers share one port)")
+    version: str
+    entities: int
+    cached: bool = Field(description="the graph was read from the cache rather than parsed")
+    in_flight: int = Field(description="requests this worker is answering now, this one included")
+    max_concurrency: int = Field(description="the cap on requests in flight per worker (RADIX_MAX_CONCURRENCY)")
+
+
 class SourceOut(Model):
     id: str = Field(examples=["kenhub_lumbar_plexus"])
     citation: str

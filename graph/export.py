@@ -215,18 +215,39 @@ def _dot_text(text: str) -> str:
 
 def write_mermaid(sub: Subgraph) -> str:
     """A Mermaid ``flowchart LR``: one node line per entity, one edge line per relation (minor dotted)."""
+    nodes = [(e.id, e.label) for e in sub.nodes]
+    edges = [(r.subject, r.object, r.predicate, r.contribution == "minor") for r in sub.relations]
+    return mermaid_flowchart(nodes, edges) + "\n"
+
+
+def mermaid_flowchart(
+    nodes: Iterable[tuple[str, str]], edges: Iterable[tuple[str, str, str, bool]], bold: str | None = None
+) -> str:
+    """A Mermaid ``flowchart LR`` of (id, label) nodes and (source, target, label, minor) edges; minor edges
+    dotted, edges to unknown nodes left out, ``bold`` (a node id) drawn bold.
+
+    >>> print(mermaid_flowchart([("a", "femoral nerve"), ("b", "knee")], [("a", "b", "innervates_joint", True)], bold="a"))
+    flowchart LR
+        RADIX_a["femoral nerve"]
+        RADIX_b["knee"]
+        RADIX_a -.->|innervates_joint| RADIX_b
+        classDef seed stroke-width:3px,font-weight:bold
+        class RADIX_a seed
+    """
     ids: dict[str, str] = {}
-    for e in sub.nodes:
-        ident = mermaid_id(e.id)
+    lines = ["flowchart LR"]
+    for node, label in nodes:
+        ident = mermaid_id(node)
         while ident in ids.values():  # two ids that differ only in punctuation
             ident += "_"
-        ids[e.id] = ident
-    lines = ["flowchart LR"]
-    lines += [f'    {ids[e.id]}["{mermaid_text(e.label)}"]' for e in sub.nodes]
-    for r in sub.relations:
-        arrow = "-.->" if r.contribution == "minor" else "-->"
-        lines.append(f"    {ids[r.subject]} {arrow}|{r.predicate}| {ids[r.object]}")
-    return "\n".join(lines) + "\n"
+        ids[node] = ident
+        lines.append(f'    {ident}["{mermaid_text(label)}"]')
+    for source, target, label, minor in edges:
+        if source in ids and target in ids:
+            lines.append(f"    {ids[source]} {'-.->' if minor else '-->'}|{mermaid_text(label)}| {ids[target]}")
+    if bold in ids:
+        lines += ["    classDef seed stroke-width:3px,font-weight:bold", f"    class {ids[bold]} seed"]
+    return "\n".join(lines)
 
 
 def mermaid_id(local: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final, NamedTuple
 
 from .errors import EntityNotFound, InvalidQuery
-from .export import mermaid_id, mermaid_text
+from .export import mermaid_flowchart
 from .localize import (
     CONTRADICTED,
     EXPLAINED,
@@ -674,21 +674,11 @@ def _md_item(item: Item, depth: int, marker: str) -> list[str]:
 
 def mermaid(diagram: Pathway) -> str:
     """The pathway as a Mermaid ``flowchart LR``: edges labelled with their relation, minor ones dotted, the seed bold."""
-    ids: dict[str, str] = {}
-    for n in diagram.nodes:
-        ident = mermaid_id(normalise_id(n.id))
-        while ident in ids.values():  # two ids that differ only in punctuation
-            ident += "_"
-        ids[n.id] = ident
-    lines = ["flowchart LR"]
-    lines += [f'    {ids[n.id]}["{mermaid_text(n.label)}"]' for n in diagram.nodes]
-    for e in diagram.edges:
-        if e.source in ids and e.target in ids:
-            arrow = "-.->" if e.contribution == "minor" else "-->"
-            lines.append(f"    {ids[e.source]} {arrow}|{mermaid_text(e.relation)}| {ids[e.target]}")
-    if diagram.seed.id in ids:
-        lines += ["    classDef seed stroke-width:3px,font-weight:bold", f"    class {ids[diagram.seed.id]} seed"]
-    return "\n".join(lines)
+    return mermaid_flowchart(
+        [(normalise_id(n.id), n.label) for n in diagram.nodes],
+        [(normalise_id(e.source), normalise_id(e.target), e.relation, e.contribution == "minor") for e in diagram.edges],
+        bold=normalise_id(diagram.seed.id),
+    )
 
 
 def _md_section(section: Section, lesson: Lesson) -> list[str]:

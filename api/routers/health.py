@@ -4,24 +4,13 @@ import os
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
 from ..cache import cached_json
 from ..deps import State
-from ..models import ErrorOut, Health, Model
+from ..models import ErrorOut, Health, Ready
 from ..state import AppState
 
 router = APIRouter(tags=["service"])
-
-
-class Ready(Model):
-    status: str = Field(examples=["ready"])
-    pid: int = Field(description="the worker process that answered (several workers share one port)")
-    version: str
-    entities: int
-    cached: bool = Field(description="the graph was read from the cache rather than parsed")
-    in_flight: int = Field(description="requests this worker is answering now, this one included")
-    max_concurrency: int = Field(description="the cap on requests in flight per worker (RADIX_MAX_CONCURRENCY)")
 
 
 @router.get("/health", response_model=Health)
