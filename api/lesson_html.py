@@ -11,15 +11,16 @@ import base64
 import hashlib
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import jinja2
 
 from graph.lesson import TIERS, Lesson
 from graph.pathway import Pathway
 
 from .models import PathwayOut
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: The app's files the page loads, in order (served under /static/).
 STYLESHEET = "/static/lesson.css"
@@ -69,6 +70,8 @@ def policy() -> str:
 @cache
 def environment() -> jinja2.Environment:
     """The template environment, made on first use: templates from the package, every value autoescaped."""
+    import jinja2  # here, not at import: only the HTML lesson needs it, and it costs start-up 40 ms
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("api", "templates"),
         autoescape=True,

@@ -25,8 +25,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final
 
-from pyparsing import ParseResults
-
 from .errors import RadixError
 from .rdfstore import PREFIXES, serialize
 
@@ -144,6 +142,8 @@ def _nesting(text: str) -> int:
 
 
 def _walk(node: Any) -> Iterator[Any]:
+    from pyparsing import ParseResults  # not at import: pyparsing would cost every start-up 45 ms
+
     yield node
     if isinstance(node, dict):
         for value in node.values():

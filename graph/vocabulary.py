@@ -7,9 +7,10 @@ whose classes or predicates under ``RADIX:`` are not listed here.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from rdflib import Namespace, URIRef
+if TYPE_CHECKING:
+    from rdflib import Namespace, URIRef
 
 BASE_IRI: Final = "https://w3id.org/radix/"
 PREFIX: Final = "RADIX"
@@ -21,9 +22,28 @@ XREF_PREFIXES: Final[dict[str, str]] = {
     "FMA": "http://purl.obolibrary.org/obo/FMA_",
 }
 
+#: rdflib namespaces, made on first use by the module's ``__getattr__``: importing rdflib costs 0.1 s, and
+#: only reading, checking and comparing Turtle use them, never a warm start (which reads the cache).
+_NAMESPACES: Final[dict[str, str]] = {"RADIX": BASE_IRI, "SCHEMA_ORG": "https://schema.org/"}
 #: Namespace for individuals (entities and sources): open, any local name.
-RADIX: Final = Namespace(BASE_IRI)
-SCHEMA_ORG: Final = Namespace("https://schema.org/")
+RADIX: Namespace
+SCHEMA_ORG: Namespace
+
+
+def __getattr__(name: str) -> Namespace:
+    """``RADIX`` or ``SCHEMA_ORG``, made once, on first use.
+
+    >>> from graph.vocabulary import SCHEMA_ORG
+    >>> SCHEMA_ORG.url
+    rdflib.term.URIRef('https://schema.org/url')
+    """
+    if name not in _NAMESPACES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rdflib import Namespace
+
+    namespace = globals()[name] = Namespace(_NAMESPACES[name])
+    return namespace
+
 
 CLASSES: Final[tuple[str, ...]] = (
     "AnatomicalEntity",
@@ -116,7 +136,9 @@ def term(local_name: str) -> URIRef:
     """
     if local_name not in SCHEMA_TERMS:
         raise KeyError(f"{local_name!r} is not a Radix schema term")
-    return RADIX[local_name]
+    from rdflib import URIRef
+
+    return URIRef(BASE_IRI + local_name)
 
 
 def local_name(iri: str) -> str:

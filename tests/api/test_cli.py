@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import argparse
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from api.cli import main
+from api.cli import MODULES, main, parser
 from tests import FEMORAL
 
 
@@ -113,3 +116,27 @@ def test_eval_prints_figures_and_refuses_an_unreadable_file(capsys: pytest.Captu
     bad.write_text("[1, 2")
     assert main(["eval", str(bad)]) == 2
     assert "cannot read cases" in capsys.readouterr().err
+
+
+def commands(p: argparse.ArgumentParser) -> list[str]:
+    sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+    return list(sub.choices)
+
+
+def test_each_command_is_found_in_the_module_table() -> None:
+    """``radix X`` imports only X's module, found through MODULES; a command missing there would run, slowly."""
+    assert commands(parser()) == [c for listed in MODULES.values() for c in listed]
+    for listed in MODULES.values():
+        assert commands(parser(listed[0])) == list(listed)
+
+
+def test_serving_imports_none_of_the_loaders_and_renderers_it_does_not_use() -> None:
+    """A warm `radix serve` reads the cache: rdflib, pyparsing, jinja2 and validation would only slow its start."""
+    code = (
+        "import sys; from api.cli import parser; parser('serve'); from api.app import create_app; create_app(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'rdflib', 'pyparsing', 'jinja2', 'pyshacl'} "
+        "or m in {'loaders.validate', 'loaders.tables', 'loaders.diff', 'graph.evaluation', 'benchmarks.run'}))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
