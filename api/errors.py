@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from graph.errors import EntityNotFound, InvalidQuery, RadixError, UnknownKind
 from graph.rdfstore import UnknownFormat
 from graph.sparql import SparqlBusy, SparqlLimitExceeded, SparqlRefused, SparqlSyntaxError
+from graph.store import StoreUnavailable
 
 
 def _closest(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -49,4 +50,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SparqlRefused, _status(403))
     app.add_exception_handler(SparqlLimitExceeded, _limit)
     app.add_exception_handler(SparqlBusy, _status(503, {"Retry-After": "1"}))
+    app.add_exception_handler(StoreUnavailable, _status(502))
     app.add_exception_handler(RadixError, _status(400))

@@ -5,17 +5,22 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph.errors import RadixError
 from graph.localize import Localizer
 from graph.model import KnowledgeGraph
-from graph.rdfstore import RdfStore, serialize
+from graph.rdfstore import RdfSource, RdfStore, serialize
 from graph.search import NameIndex
 from graph.sparql import Limits, SparqlEndpoint
 from loaders.rdf import LoadReport, load
+
+if TYPE_CHECKING:
+    from graph.store import RemoteSparqlEndpoint
 
 
 def package_version() -> str:
@@ -51,13 +56,16 @@ class Settings:
 
     extra_files: tuple[Path, ...] = ()
     use_cache: bool = True
+    #: an external SPARQL store's query endpoint holding the graph, instead of the shipped files
+    store_url: str = ""
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     sparql: Limits = field(default_factory=Limits)
     bounds: Bounds = field(default_factory=Bounds)
 
     @classmethod
     def from_env(cls) -> Settings:
-        """``RADIX_EXTEND`` (files joined by the path separator), ``RADIX_NO_CACHE``, ``RADIX_CORS_ORIGINS``
+        """``RADIX_EXTEND`` (files joined by the path separator), ``RADIX_STORE`` (a SPARQL query endpoint),
+        ``RADIX_NO_CACHE``, ``RADIX_CORS_ORIGINS``
         (comma-separated) and the SPARQL bounds ``RADIX_SPARQL_TIMEOUT`` (seconds),
         ``RADIX_SPARQL_MAX_BYTES`` and ``RADIX_SPARQL_WORKERS``; the request bounds ``RADIX_MAX_CONCURRENCY``,
         ``RADIX_MAX_BODY_BYTES``, ``RADIX_BODY_TIMEOUT`` (seconds), ``RADIX_RATE_LIMIT`` (requests per second per
@@ -91,28 +99,39 @@ class Settings:
             raise RadixError("RADIX_MAX_CONCURRENCY and RADIX_MAX_BODY_BYTES must be at least 1, RADIX_BODY_TIMEOUT positive")
         if not 0 <= bounds.rate_limit < math.inf or bounds.rate_burst < 0:
             raise RadixError("RADIX_RATE_LIMIT and RADIX_RATE_BURST must not be negative (RADIX_RATE_LIMIT=0 turns it off)")
-        return cls(extend, env.get("RADIX_NO_CACHE", "") == "", cors, limits, bounds)
+        store = env.get("RADIX_STORE", "").strip()
+        if store and extend:
+            raise RadixError("RADIX_STORE and RADIX_EXTEND cannot be combined: load the extension into the store instead")
+        return cls(extend, env.get("RADIX_NO_CACHE", "") == "", store, cors, limits, bounds)
 
 
 class LazyRdf:
-    """The RDF store of the served files, built on first use (0.2 s) so start-up stays fast."""
+    """The RDF side of the graph, opened on first use (a local store of the files takes 0.2 s) so start-up stays fast.
 
-    def __init__(self, files: tuple[Path, ...]) -> None:
+    ``open`` makes it: by default an in-memory store of ``files``; with an external store, its client,
+    and then the whole graph is not kept serialized (``keep_whole``): it may be larger than the replica.
+    """
+
+    def __init__(self, files: tuple[Path, ...], open: Callable[[], RdfSource] | None = None, keep_whole: bool = True) -> None:
         self.files = files
-        self._store: RdfStore | None = None
+        self.keep_whole = keep_whole
+        self._open = open or (lambda: RdfStore.from_files(self.files))
+        self._store: RdfSource | None = None
         self._whole: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
-    def get(self) -> RdfStore:
+    def get(self) -> RdfSource:
         with self._lock:
             if self._store is None:
-                self._store = RdfStore.from_files(self.files)
+                self._store = self._open()
             return self._store
 
     def whole(self, fmt: str) -> bytes:
         """The whole graph in one format, serialized once: the graph never changes while serving."""
         if fmt not in self._whole:
             body = serialize(self.get().triples(), fmt)
+            if not self.keep_whole:
+                return body
             with self._lock:
                 self._whole.setdefault(fmt, body)
         return self._whole[fmt]
@@ -128,7 +147,7 @@ class AppState:
     #: the Turtle files served: the shipped graph, then any extensions
     files: tuple[Path, ...] = ()
     rdf: LazyRdf = field(default_factory=lambda: LazyRdf(()))
-    sparql: SparqlEndpoint = field(default_factory=lambda: SparqlEndpoint(()))
+    sparql: SparqlEndpoint | RemoteSparqlEndpoint = field(default_factory=lambda: SparqlEndpoint(()))
 
 
 def open_state(settings: Settings) -> AppState:
@@ -140,6 +159,8 @@ def open_state(settings: Settings) -> AppState:
     from loaders.paths import shipped_turtle_files
     from loaders.rdf import load_derived
 
+    if settings.store_url:
+        return _open_store(settings)
     for path in settings.extra_files:
         if not path.is_file():
             raise RadixError(f"extension file not found: {path}")
@@ -148,6 +169,20 @@ def open_state(settings: Settings) -> AppState:
     kg, report = load(use_cache=settings.use_cache, version=release, extensions=settings.extra_files)
     index, localizer = load_derived(kg, report, "serving", _derive)
     return AppState(kg, index, report, release, localizer, files, LazyRdf(files), SparqlEndpoint(files, settings.sparql))
+
+
+def _open_store(settings: Settings) -> AppState:
+    """The graph held by an external SPARQL store: the projection read from it, RDF and SPARQL answered by it."""
+    from graph.store import RemoteRdfStore, RemoteSparqlEndpoint, SparqlStore
+    from loaders.rdf import load_derived
+    from loaders.store import read_store
+
+    store = SparqlStore(settings.store_url)
+    release = package_version()
+    kg, report = read_store(store, version=release, use_cache=settings.use_cache)
+    index, localizer = load_derived(kg, report, "serving", _derive)
+    rdf = LazyRdf((), lambda: RemoteRdfStore(store, settings.sparql), keep_whole=False)
+    return AppState(kg, index, report, release, localizer, (), rdf, RemoteSparqlEndpoint(store, settings.sparql))
 
 
 def _derive(kg: KnowledgeGraph) -> tuple[NameIndex, Localizer]:

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from .errors import InvalidQuery
 from .model import Entity, KnowledgeGraph, Relation
-from .rdfstore import ANNOTATED_PROPERTY, ANNOTATED_SOURCE, ANNOTATED_TARGET, DCTERMS_SOURCE, RdfStore, serialize
+from .rdfstore import ANNOTATED_PROPERTY, ANNOTATED_SOURCE, ANNOTATED_TARGET, DCTERMS_SOURCE, RdfSource, serialize
 from .vocabulary import BASE_IRI, CONTEXT_RELATIONS, DISTAL_RELATIONS, RELATIONS, curie
 
 MAX_DEPTH: Final = 3
@@ -272,7 +272,7 @@ def mermaid_text(text: str) -> str:
 # ---------------------------------------------------------------- RDF formats
 
 
-def rdf_triples(sub: Subgraph, store: RdfStore) -> list[ox.Triple]:
+def rdf_triples(sub: Subgraph, store: RdfSource) -> list[ox.Triple]:
     """The subgraph's own triples: its nodes' descriptions, its relations with their axioms, the cited sources.
 
     A relation to a node outside the subgraph (or along a relation not followed) is dropped,
@@ -301,7 +301,7 @@ def rdf_triples(sub: Subgraph, store: RdfStore) -> list[ox.Triple]:
     return out
 
 
-def write_rdf(sub: Subgraph, store: RdfStore, fmt: str) -> bytes:
+def write_rdf(sub: Subgraph, store: RdfSource, fmt: str) -> bytes:
     """Turtle or JSON-LD (compacted with the published context, embedded)."""
     return serialize(rdf_triples(sub, store), fmt)
 
@@ -326,7 +326,7 @@ _GRAPH_WRITERS: Final[dict[str, Callable[[Subgraph], str]]] = {
 }
 
 
-def export(sub: Subgraph, fmt: str, rdf: Callable[[], RdfStore]) -> bytes:
+def export(sub: Subgraph, fmt: str, rdf: Callable[[], RdfSource]) -> bytes:
     """The subgraph in one of :data:`EXPORT_FORMATS`, UTF-8; ``rdf`` is called only for turtle and jsonld."""
     export_format(fmt)
     if fmt in ("turtle", "jsonld"):

@@ -12,7 +12,7 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 import pyoxigraph as ox
 
@@ -87,6 +87,14 @@ class UnknownFormat(RadixError):
 def context_document() -> bytes:
     """The published context, as served at ``/context.jsonld``."""
     return json.dumps({"@context": CONTEXT}, indent=2).encode()
+
+
+class RdfSource(Protocol):
+    """Where the RDF answers come from: :class:`RdfStore` in memory, or :class:`graph.store.RemoteRdfStore`."""
+
+    def triples(self) -> list[ox.Triple]: ...
+
+    def describe(self, ids: Collection[str], *, incoming: bool = False) -> list[ox.Triple]: ...
 
 
 class RdfStore:

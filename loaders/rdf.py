@@ -15,14 +15,14 @@ import pickle
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from graph.errors import GraphInvalid, RadixError
 from graph.model import Assertion, Entity, KnowledgeGraph, Relation, Source
-from graph.vocabulary import BASE_IRI, ENTITY_CLASSES, RADIX, RELATIONS, SCHEMA_ORG, SOURCE_BASE, XREF_PREFIXES, local_name
+from graph.vocabulary import BASE_IRI, ENTITY_CLASSES, RELATIONS, SOURCE_BASE, XREF_PREFIXES, local_name
 
 from .paths import graph_dir, shipped_turtle_files
 
@@ -75,6 +75,8 @@ def to_knowledge_graph(g: Graph, version: str = "") -> KnowledgeGraph:
     """Project the RDF graph onto networkx: entities as nodes, schema relations as edges."""
     from rdflib import OWL, RDF, RDFS, SKOS, URIRef
     from rdflib.namespace import DCTERMS
+
+    from graph.vocabulary import RADIX, SCHEMA_ORG  # rdflib namespaces: imported with rdflib, only here
 
     kg = KnowledgeGraph(version=version)
     for s, o in g.subject_objects(RDF.type):
@@ -177,7 +179,7 @@ def load(
     cached = cache_file(files, validate)
     key = cached.stem
     if use_cache and cached.exists():
-        kg = _read_cached(cached, None)
+        kg = read_cached(cached, None)
         if isinstance(kg, KnowledgeGraph):
             return kg, LoadReport(True, time.perf_counter() - started, len(files), None, key)
     if validate:
@@ -240,7 +242,7 @@ class _Pickler(pickle.Pickler):
         return "kg" if obj is self.kg else None
 
 
-def _read_cached(path: Path, kg: KnowledgeGraph | None) -> Any:
+def read_cached(path: Path, kg: KnowledgeGraph | None) -> Any:
     """The object pickled at ``path``, or None when it is missing, stale or broken (it is rebuilt)."""
     gc.disable()  # unpickling many small objects: the collector only slows it down
     try:
@@ -281,7 +283,7 @@ def load_derived(kg: KnowledgeGraph, report: LoadReport, name: str, build: Calla
     folders = (graph_dir(),) if defined_in is None or not defined_in.is_file() else (graph_dir(), defined_in)
     path = cache_dir() / f"{report.key}.{name}-{code_key(folders)}.pickle"
     if path.exists():
-        found = _read_cached(path, kg)
+        found = read_cached(path, kg)
         if found is not None:
             value: T = found
             return value
@@ -331,6 +333,21 @@ def read_fast(paths: Sequence[Path], version: str = "") -> tuple[KnowledgeGraph,
     """
     import pyoxigraph as ox
 
+    def triples() -> Iterator[ox.Triple | ox.Quad]:
+        for path in paths:
+            try:
+                yield from ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+            except SyntaxError as exc:
+                raise TurtleSyntaxError(path, str(exc)) from exc
+
+    return project_triples(triples(), version)
+
+
+def project_triples(triples: Iterable[Any], version: str = "") -> tuple[KnowledgeGraph, int]:
+    """:func:`read_fast`'s projection of any stream of pyoxigraph triples (a file, a store's answer), and their count.
+
+    Blank nodes must keep one identity across the stream (one parse of one document).
+    """
     rdf_type, axiom_class = _RDF + "type", _OWL + "Axiom"
     # one dict per slot, subject → its first value (or every value); everything is kept as text
     # (``.value``): blank nodes are renamed to random ids, which never look like an IRI
@@ -344,29 +361,29 @@ def read_fast(paths: Sequence[Path], version: str = "") -> tuple[KnowledgeGraph,
     count = 0
     gc.disable()  # millions of small objects: the collector only slows it down
     try:
-        for path in paths:
-            try:
-                for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
-                    count += 1
-                    s, p, o = t.subject.value, t.predicate.value, t.object.value
-                    if p == rdf_type:
-                        if o == axiom_class:
-                            axioms.append(s)
-                        else:
-                            types.append((s, o))
-                    elif (first := single_by.get(p)) is not None:
-                        first.setdefault(s, o)
-                    elif (every := multi_by.get(p)) is not None:
-                        every[s].append(o)
-                    elif (edges := edges_by.get(p)) is not None:
-                        edges.append((s, o))
-            except SyntaxError as exc:
-                raise TurtleSyntaxError(path, str(exc)) from exc
+        for t in triples:
+            count += 1
+            s, p, o = t.subject.value, t.predicate.value, t.object.value
+            if p == rdf_type:
+                if o == axiom_class:
+                    axioms.append(s)
+                else:
+                    types.append((s, o))
+            elif (first := single_by.get(p)) is not None:
+                first.setdefault(s, o)
+            elif (every := multi_by.get(p)) is not None:
+                every[s].append(o)
+            elif (edges := edges_by.get(p)) is not None:
+                edges.append((s, o))
         relations = {name: edges_by[BASE_IRI + name] for name in RELATIONS}
         kg = _project(types, axioms, single, multi, relations, version)
     finally:
         gc.enable()
     return kg, count
+
+
+#: Every predicate :func:`project_triples` reads: what a store is asked for (:mod:`loaders.store`).
+PROJECTED_PREDICATES: Final = (_RDF + "type", *_SLOTS, *(BASE_IRI + name for name in RELATIONS))
 
 
 def _project(

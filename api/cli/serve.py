@@ -9,6 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+# At import, not in run(): ``radix`` imports the command's module with the collector paused (api/cli/__init__.py).
+import uvicorn
+from uvicorn.importer import import_from_string
+
+from graph.errors import RadixError
+
+from ..app import create_app
+from ..state import Settings, open_state
+
 #: What each worker process imports and calls: it builds its settings from the environment.
 FACTORY = "api.app:create_app_from_env"
 
@@ -47,6 +56,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=f"serve this Turtle file with the shipped graph, after the same validation (repeatable; "
         f"also RADIX_EXTEND, files joined by {os.pathsep!r})",
     )
+    p.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="read the graph from this SPARQL 1.1 query endpoint (an Oxigraph server or Fuseki holding the graph) "
+        "instead of the shipped files; /sparql and the RDF formats are answered by the store (also RADIX_STORE)",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(run=run)
 
@@ -71,13 +87,6 @@ def log_config(level: str, access_log: bool) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
-    from uvicorn.importer import import_from_string
-
-    from graph.errors import RadixError
-
-    from ..state import Settings, open_state
-
     if args.workers < 1:
         raise RadixError("--workers must be at least 1")
     if args.timeout_graceful_shutdown < 0:
@@ -93,9 +102,15 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     extend = (*settings.extra_files, *args.extend)
     settings = replace(settings, extra_files=extend, use_cache=settings.use_cache and not args.no_cache)
+    if args.store is not None:
+        settings = replace(settings, store_url=args.store.strip())
+    if settings.store_url and settings.extra_files:
+        raise RadixError("--store and --extend cannot be combined: load the extension into the store instead")
     # Load (and validate) before binding the port: a refused extension is a clear message and exit 2.
     # This also writes the cache that the workers then read.
     state = open_state(settings)
+    if settings.store_url:
+        print(f"radix: serving the graph held by the SPARQL store at {settings.store_url}")
     if settings.extra_files:
         print(
             f"radix: serving the shipped graph with {len(settings.extra_files)} extension file(s): "
@@ -111,8 +126,6 @@ def run(args: argparse.Namespace) -> int:
         "timeout_graceful_shutdown": args.timeout_graceful_shutdown,
     }
     if args.workers == 1:
-        from ..app import create_app
-
         uvicorn.run(create_app(settings, state=state), **options)
         return 0
     # Several workers: each is a fresh interpreter (spawned, not forked) that builds the app from the
@@ -122,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ["RADIX_EXTEND"] = os.pathsep.join(str(path.resolve()) for path in settings.extra_files)
     if not settings.use_cache:
         os.environ["RADIX_NO_CACHE"] = "1"
+    os.environ["RADIX_STORE"] = settings.store_url
     # Make the app once here, as each worker will (without loading the graph): a worker that fails
     # on start is restarted by uvicorn again and again, so fail here, once, instead.
     import_from_string(FACTORY)()

@@ -15,7 +15,7 @@ from ..cache import cached_json
 from ..deps import State
 from ..models import EntityList, EntityOut, EntitySummary, ErrorOut, UnprocessableOut
 from ..negotiation import negotiate
-from .rdf import FORMAT_QUERY, RDF_OFFERS, rdf_format, rdf_response
+from .rdf import FORMAT_QUERY, RDF_OFFERS, STORE_DOWN, rdf_format, rdf_response
 
 router = APIRouter(tags=["entities"])
 
@@ -64,6 +64,7 @@ async def list_entities(
         404: {"model": ErrorOut},
         406: {"model": ErrorOut},
         422: {"model": UnprocessableOut},
+        502: STORE_DOWN,
     },
 )
 async def get_entity(

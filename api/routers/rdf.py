@@ -17,10 +17,16 @@ router = APIRouter(tags=["rdf"])
 
 RDF_OFFERS: Final = [f.media_type for f in FORMATS.values()]
 FORMAT_QUERY = Query(description=f"instead of Accept: one of {', '.join(FORMATS)}", examples=["turtle"])
+#: an RDF answer comes from the external store when there is one (``radix serve --store``)
+STORE_DOWN: Final[dict[str, object]] = {
+    "model": ErrorOut,
+    "description": "served over an external SPARQL store (`radix serve --store`) that did not answer",
+}
 RDF_RESPONSES: Final[dict[int | str, dict[str, object]]] = {
     200: {"description": "RDF", "content": {f.media_type: {} for f in FORMATS.values()}},
     406: {"model": ErrorOut, "description": "no acceptable RDF format"},
     422: {"model": ErrorOut, "description": "unknown format"},
+    502: STORE_DOWN,
 }
 
 

@@ -40,6 +40,7 @@ ERRORS: Final[dict[int | str, dict[str, object]]] = {
     413: {"model": ErrorOut, "description": "request body over the cap"},
     415: {"model": ErrorOut, "description": "unsupported request content type"},
     422: {"model": ErrorOut, "description": "stopped at a cap: time budget, result size or query length"},
+    502: {"model": ErrorOut, "description": "served over an external SPARQL store (`radix serve --store`) that did not answer"},
     503: {"model": ErrorOut, "description": "all query workers busy; see Retry-After"},
 }
 _RESULTS = {

@@ -9,6 +9,7 @@ from graph.export import EXPORT_FORMATS, MAX_DEPTH, MAX_NODES, export, export_fo
 
 from ..deps import State
 from ..models import ErrorOut, UnprocessableOut
+from .rdf import STORE_DOWN
 
 router = APIRouter(tags=["subgraph"])
 
@@ -20,6 +21,7 @@ router = APIRouter(tags=["subgraph"])
         200: {"content": {f.media_type: {} for f in EXPORT_FORMATS.values()}, "description": "the subgraph in the format asked"},
         404: {"model": ErrorOut},
         422: {"model": UnprocessableOut},
+        502: STORE_DOWN,
     },
 )
 def get_subgraph(  # plain def: serializing up to MAX_NODES nodes (and the first RDF load) would block the event loop
