@@ -3,7 +3,8 @@
 Plain ASGI middleware (no ``BaseHTTPMiddleware``: it costs a task per request and buffers
 streaming bodies). From the outside in: the access log, CORS (``api/app.py``), the per-client
 rate limit, the per-worker concurrency limit, then the body cap. A refusal is answered here,
-as the JSON the routes use (``{"detail": {"message": ..., "cap": ...}}``), with no stack trace.
+as the JSON the routes use (``{"detail": {"message": ..., "cap": ...}}``), with no stack trace,
+and declared in the OpenAPI document of every operation where it can happen.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 import anyio
 from fastapi import FastAPI, HTTPException
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .models import RefusedOut
 from .state import Bounds
 
 ACCESS: Final = logging.getLogger("radix.access")
@@ -280,6 +282,78 @@ class AccessLog:
                 ACCESS.info(json.dumps(line, ensure_ascii=False))
 
 
+# ---------------------------------------------------------------- the OpenAPI document
+
+_RETRY_AFTER: Final = {
+    "Retry-After": {"description": "seconds to wait before retrying", "required": True, "schema": {"type": "integer"}}
+}
+_METHODS: Final = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+def refusals(path: str, has_body: bool, bounds: Bounds, caps: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """The statuses the bounds may answer for an operation (status → description, headers), as this module answers them.
+
+    >>> sorted(refusals("/health", False, Bounds(), {})), sorted(refusals("/localize", True, Bounds(), {}))
+    ([], ['408', '413', '429', '503'])
+    """
+    out: dict[str, dict[str, Any]] = {}
+    if has_body:
+        setting = "" if path in caps else " (RADIX_MAX_BODY_BYTES)"  # a path with a cap of its own is not configured
+        out["413"] = {
+            "description": f"the request body is over the cap of {caps.get(path, bounds.max_body_bytes)} bytes{setting}"
+        }
+        out["408"] = {"description": f"the request body did not arrive within {bounds.body_timeout_s:g} s (RADIX_BODY_TIMEOUT)"}
+    if path not in EXEMPT:
+        out["429"] = {
+            "description": "over the client's rate limit, when one is set (RADIX_RATE_LIMIT, RADIX_RATE_BURST)",
+            "headers": _RETRY_AFTER,
+        }
+        out["503"] = {
+            "description": f"over the cap of {bounds.max_concurrency} requests in flight per worker (RADIX_MAX_CONCURRENCY)",
+            "headers": _RETRY_AFTER,
+        }
+    return out
+
+
+def declare_refusals(app: FastAPI, bounds: Bounds, caps: Mapping[str, int]) -> None:
+    """Add the bounds' refusals to each operation of the app's OpenAPI document, so that client generators see them.
+
+    They are answered here, outside the routes, so FastAPI does not know of them. 429 is declared
+    even when the rate limit is off, so that a client generated from one deployment is ready for
+    another. A route's own declaration of the same status wins (``/sparql``: 413, and 503 when
+    its query workers are busy; its error body has the same shape), gaining only the headers.
+    """
+    make = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        before = app.openapi_schema
+        document = make()
+        if document is not before:  # FastAPI made it afresh (it does when the routes change)
+            _declare(document, bounds, caps)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend its document
+
+
+def _declare(document: dict[str, Any], bounds: Bounds, caps: Mapping[str, int]) -> None:
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    model = RefusedOut.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+    schemas.update(model.pop("$defs", {}))
+    schemas[RefusedOut.__name__] = model
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{RefusedOut.__name__}"}}}
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in _METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, refusal in refusals(path, "requestBody" in operation, bounds, caps).items():
+                declared = responses.get(status)
+                if declared is None:
+                    responses[status] = {**refusal, "content": content}
+                elif "headers" in refusal:
+                    declared["headers"] = {**refusal["headers"], **declared.get("headers", {})}
+
+
 # ---------------------------------------------------------------- wiring
 
 
@@ -287,7 +361,7 @@ def install_bounds(app: FastAPI, bounds: Bounds, caps: Mapping[str, int]) -> Non
     """The body cap innermost, then the concurrency limit, then the per-client rate limit (when on).
 
     ``caps`` gives a path its own body cap (``/sparql`` has its own); the in-flight gauge is
-    ``app.state.in_flight``, for ``/ready``.
+    ``app.state.in_flight``, for ``/ready``. The refusals are declared in the OpenAPI document.
     """
     gauge = InFlight(bounds.max_concurrency)
     app.state.in_flight = gauge
@@ -295,6 +369,7 @@ def install_bounds(app: FastAPI, bounds: Bounds, caps: Mapping[str, int]) -> Non
     app.add_middleware(ConcurrencyLimit, gauge=gauge)
     if bounds.rate_limit > 0:
         app.add_middleware(RateLimit, buckets=TokenBuckets(bounds.rate_limit, bounds.burst))
+    declare_refusals(app, bounds, caps)
 
 
 def install_access_log(app: FastAPI) -> None:

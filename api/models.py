@@ -238,6 +238,17 @@ class ErrorOut(Model):
     detail: ErrorDetail
 
 
+class RefusalDetail(Model):
+    message: str = Field(examples=["the request body is 70000 bytes; the cap is 65536"])
+    cap: float = Field(description="the bound that was hit: requests in flight, requests per second, bytes or seconds")
+
+
+class RefusedOut(Model):
+    """A request refused by a bound of the server before its route answered (api/middleware.py)."""
+
+    detail: RefusalDetail
+
+
 class FieldError(Model):
     loc: list[str | int] = Field(description="where the invalid value is", examples=[["query", "limit"]])
     msg: str = Field(examples=["Input should be less than or equal to 200"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import platform
 import socket
@@ -215,11 +216,13 @@ class Target:
 def fmt(value: float) -> str:
     """A figure with sensible digits.
 
-    >>> fmt(0.01234), fmt(1.234), fmt(12.34), fmt(1234.5)
-    ('0.012', '1.23', '12.3', '1,234')
+    >>> fmt(0.01234), fmt(1.234), fmt(12.34), fmt(1234.5), fmt(1.0)
+    ('0.012', '1.23', '12.3', '1,234', '1')
     """
     if value != value:  # NaN
         return "n/a"
+    if math.isfinite(value) and value == int(value):  # a count or a whole limit: no digits that say nothing
+        return f"{int(value):,}"
     if abs(value) >= 100:
         return f"{value:,.0f}"
     if abs(value) >= 10:

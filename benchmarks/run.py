@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .common import Target
 
-PARTS = ("startup", "inprocess", "http", "scale")
+PARTS = ("startup", "inprocess", "http", "soak", "scale")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Options:
     count: int = 200  # in-process samples per query
     runs: int = 5  # warm start-ups (cold: about half as many)
     duration: float = 10.0  # seconds per wrk run
+    soak: float = 60.0  # seconds of the soak's one wrk run
     connections: int = 32
     triples: int = 2_000_000
 
@@ -38,7 +39,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--count", type=int, default=d.count, help=f"in-process samples per query (default {d.count})")
     p.add_argument("--runs", type=int, default=d.runs, help=f"warm start-ups to time; cold ones are half (default {d.runs})")
-    p.add_argument("--duration", type=float, default=d.duration, help=f"seconds of each wrk run (default {d.duration:g})")
+    p.add_argument(
+        "--duration",
+        type=float,
+        default=None,  # each part has its own default
+        help=f"seconds of each wrk run (default {d.duration:g}; the soak's one run: {d.soak:g})",
+    )
     p.add_argument("--connections", type=int, default=d.connections, help=f"wrk connections (default {d.connections})")
     p.add_argument("--triples", type=int, default=d.triples, help=f"size of the synthetic graph (default {d.triples:,})")
 
@@ -48,9 +54,11 @@ def options(args: argparse.Namespace) -> Options:
     unknown = [p for p in parts if p not in PARTS]
     if unknown or not parts:
         raise ValueError(f"unknown part(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(PARTS)}")
-    if args.count < 1 or args.runs < 1 or args.duration <= 0 or args.connections < 1 or args.triples < 1:
+    duration: float | None = args.duration
+    if args.count < 1 or args.runs < 1 or (duration is not None and duration <= 0) or args.connections < 1 or args.triples < 1:
         raise ValueError("--count, --runs, --duration, --connections and --triples must be positive")
-    return Options(parts, args.count, args.runs, args.duration, args.connections, args.triples)
+    d = Options()
+    return Options(parts, args.count, args.runs, duration or d.duration, duration or d.soak, args.connections, args.triples)
 
 
 def run(opts: Options) -> list[Target]:
@@ -99,6 +107,15 @@ def run(opts: Options) -> list[Target]:
             if r.endpoint == "/finding-kinds":
                 continue  # a reference, not a target
             targets.append(Target(f"p99 {r.endpoint}, {r.workers} worker(s), {h.connections} connections", r.p99_ms, 50, "ms"))
+    if "soak" in opts.parts:
+        from . import soak
+
+        print("## Soak: mixed load, then the graph checked unchanged\n", flush=True)
+        so = soak.run(opts.soak, opts.connections)
+        print(so.report() + "\n", flush=True)
+        if not so.skipped:
+            targets.append(Target(f"soak: unexpected errors in {so.requests:,} requests", so.errors, 1, "errors"))
+            targets.append(Target("soak: graph unchanged (items that differ before and after)", len(so.changes()), 1, "items"))
     if "scale" in opts.parts:
         from . import scale
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import pickle
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +46,30 @@ def test_bench_inprocess_smoke(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bench_refuses_an_unknown_part(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--only", "inprocess,warp"]) == 2
     assert "unknown part(s) warp" in capsys.readouterr().err
+
+
+def test_the_soak_runs_a_minute_unless_told() -> None:
+    from benchmarks.run import add_arguments, options
+
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    default, told = options(p.parse_args(["--only", "http,soak"])), options(p.parse_args(["--only", "soak", "--duration", "3"]))
+    assert (default.duration, default.soak) == (10, 60) and (told.duration, told.soak) == (3, 3)
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_bench_soak_smoke(capsys: pytest.CaptureFixture[str]) -> None:
+    """Three seconds of the soak: no answer but the deliberate 404s is an error, and no worker's graph changed."""
+    from benchmarks.run import Options, run
+
+    targets = run(Options(parts=("soak",), soak=3.0))
+    out = capsys.readouterr().out
+    assert [(t.name.split(" in ")[0], t.measured, t.met) for t in targets] == [
+        ("soak: unexpected errors", 0, True),
+        ("soak: graph unchanged (items that differ before and after)", 0, True),
+    ], out
+    assert "| missing | `GET /entities/RADIX:no_such_entity` |" in out and "404 × " in out
+    assert "(besides 0 deliberate" not in out  # the load reached the server
 
 
 # ---------------------------------------------------------------- the answer cache

@@ -11,10 +11,10 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "bench",
-        help="benchmark start-up, latency, HTTP load and scale (from a source checkout)",
-        description="Measure start-up, in-process latency, HTTP under load (wrk) and a 2-million-triple graph in one "
-        "run; print the figures with the date and machine, and each target met or missed. About 4 minutes with "
-        "the defaults; --only and smaller --duration, --runs, --count make it shorter.",
+        help="benchmark start-up, latency, HTTP load, a soak and scale (from a source checkout)",
+        description="Measure start-up, in-process latency, HTTP under load (wrk), a minute's soak of mixed load and a "
+        "2-million-triple graph in one run; print the figures with the date and machine, and each target met or "
+        "missed. About 5 minutes with the defaults; --only and smaller --duration, --runs, --count make it shorter.",
     )
     if _importable():
         from benchmarks.run import add_arguments  # argparse only: cheap for every other command

@@ -19,7 +19,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from api.app import create_app, create_app_from_env
 from api.cli import main
-from api.middleware import BodyLimit
+from api.middleware import EXEMPT, BodyLimit
+from api.models import RefusedOut
 from api.routers.sparql import MAX_BODY_BYTES as SPARQL_CAP
 from api.state import AppState, Bounds, Settings
 from graph.errors import RadixError
@@ -279,6 +280,48 @@ def test_the_body_timeout_ends_with_the_body() -> None:
     limit = BodyLimit(streams, cap=1000, timeout_s=0.05, caps={})
     anyio.run(limit, {"type": "http", "path": "/ontology", "headers": []}, body_then_late_disconnect, record)
     assert [m["status"] for m in sent] == [200]
+
+
+# ---------------------------------------------------------------- the refusals in the OpenAPI document
+
+REFUSED = {"$ref": "#/components/schemas/RefusedOut"}
+
+
+def test_the_refusals_are_declared_where_they_can_happen(shipped: AppState) -> None:
+    app = bounded(shipped, Bounds())
+    doc = app.openapi()
+    operations = [
+        (method, path, op["responses"], "requestBody" in op) for path, item in doc["paths"].items() for method, op in item.items()
+    ]
+    assert len(operations) >= 19
+    for method, path, responses, has_body in operations:
+        probe = path in EXEMPT
+        assert ("429" in responses) is not probe and ("503" in responses) is (not probe or path == "/ready"), (method, path)
+        assert ("408" in responses) is has_body and (has_body <= ("413" in responses)), (method, path)
+        for status in ("429", "503") if not probe else ():
+            assert responses[status]["headers"]["Retry-After"]["required"] is True, (method, path, status)
+    localize = doc["paths"]["/localize"]["post"]["responses"]
+    assert [localize[s]["content"]["application/json"]["schema"] for s in ("408", "413", "429", "503")] == [REFUSED] * 4
+    assert {"408", "413"}.isdisjoint(doc["paths"]["/roots"]["get"]["responses"])
+    assert not {"408", "413", "429", "503"} & set(doc["paths"]["/health"]["get"]["responses"])
+    sparql = doc["paths"]["/sparql"]["post"]["responses"]  # its own 413 and 503 are kept; the 503 gains Retry-After
+    assert sparql["503"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    assert "Retry-After" in sparql["503"]["headers"] and sparql["408"]["content"]["application/json"]["schema"] == REFUSED
+
+    @app.get("/test/late")
+    def late() -> None:  # a route added after the document was made: FastAPI makes it afresh, declared again
+        return None
+
+    assert "503" in app.openapi()["paths"]["/test/late"]["get"]["responses"]
+
+
+def test_a_refusal_is_the_declared_model(shipped: AppState) -> None:
+    with TestClient(bounded(shipped, Bounds(max_body_bytes=1000, rate_limit=0.1, rate_burst=1))) as client:
+        too_large = client.post("/localize", content="x" * 2000, headers={"content-type": "application/json"})
+        too_fast = client.get("/roots", params={"kind": "numbness", "site": "anterior thigh"})
+    assert (too_large.status_code, too_fast.status_code) == (413, 429)
+    assert RefusedOut.model_validate(too_large.json()).detail.cap == 1000
+    assert RefusedOut.model_validate(too_fast.json()).detail.cap == 0.1
 
 
 # ---------------------------------------------------------------- the command
