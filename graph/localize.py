@@ -43,12 +43,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .errors import InvalidQuery, RadixError, UnknownKind
+from .errors import InvalidQuery, RadixError, UnknownKind, UnresolvedSite
 from .findings import FINDING_KINDS, FindingKind
-from .model import KnowledgeGraph, Source, stronger, weaker
+from .model import KnowledgeGraph, Relation, Source, stronger, weaker
 from .queries import DISCLAIMER, PathView, Ref, StepView, _map_ref, ref, resolve_site, spinal_order
 from .search import NameIndex, closest
-from .traversal import MAX_PATH_LENGTH, Carried, initial_segments, parts_of, related_by_part, successors, wholes_of
+from .traversal import MAX_PATH_LENGTH, Carried, adjacency, initial_segments, parts_of, related_by_part, successors, wholes_of
 
 #: Bounds of one localization, whatever a caller asks for.
 MAX_FINDINGS = 40
@@ -76,6 +76,8 @@ DEFICIT_RELATIONS = frozenset(
 )
 DERMATOME_RELATIONS = frozenset({"has_dermatome", "covers"})
 SENSORY_KINDS = frozenset({"numbness", "paresthesia"})
+#: Relations an explanation or a red flag reads one step of (see :meth:`Localizer.told`).
+TOLD = frozenset({"refers_pain_to", "pain_provoked_by", "presents_with", "red_flag_for"})
 MOTOR_KINDS = frozenset({"weakness", "atrophy"})
 NEURAL_TYPES = frozenset({"SpinalNerve", "Ganglion", "Plexus", "PlexusPart", "Nerve", "SpinalCordSegment", "SpinalCordRegion"})
 
@@ -207,9 +209,13 @@ class Profile:
 
 
 def _merge(into: Strengths, other: Mapping[str, str], cap: str = "major") -> None:
-    for node, s in other.items():
-        s = weaker(s, cap)
-        into[node] = stronger(into.get(node, "minor"), s) if node in into else s
+    """Each of ``other``'s nodes at most ``cap``, into ``into``, the stronger of the two where both hold it."""
+    capped = cap == "minor"
+    for node, s in other.items():  # weaker() and stronger() inlined: profiles of a large graph hold millions
+        if capped:
+            s = "minor"
+        held = into.get(node)
+        into[node] = s if held is None or held == s else "major"
 
 
 def reach(
@@ -261,20 +267,28 @@ class Localizer:
             self.tested_at[e.id] = frozenset(r.object for r in kg.outgoing(e.id, frozenset({"tests_at"})))
         self.prime_movers: dict[str, list[str]] = {}
         self.movers: dict[str, list[str]] = {}
+        #: (node, relation) → its relations of the kinds an explanation reads, in the graph's order:
+        #: a spinal nerve of a large graph has thousands of edges, of which these are none
+        self._told: dict[tuple[str, str], list[Relation]] = {}
         for r in kg.relations():
             if r.predicate == "acts_in":
                 self.movers.setdefault(r.object, []).append(r.subject)
                 if r.contribution == "major":
                     self.prime_movers.setdefault(r.object, []).append(r.subject)
+            if r.predicate in TOLD:
+                self._told.setdefault((r.subject, r.predicate), []).append(r)
         self._major_parts: dict[str, tuple[str, ...]] = {}
         self._trees: dict[tuple[str, frozenset[str], frozenset[str], bool], Tree] = {}
         self._wholes: dict[str, frozenset[str]] = {}
-        #: the unexamined findings discriminators are chosen from (built on first use)
-        self.probes: list[tuple[str, str, str]] | None = None
+        #: the unexamined findings discriminators are chosen from
+        self.probes: list[tuple[str, str, str]] = []
         self.root_profiles: dict[str, Profile] = {}
         self.profiles: list[Profile] = []
         self._multi_segment = frozenset(n for n in kg.graph if len(self.own_segments(n)) > 1)
+        #: segments → the skin of their dermatomes, while building
+        self._dermatomes: dict[tuple[str, ...], Strengths] = {}
         self._build()
+        del self._dermatomes
         #: node → indexes of the profiles that predict anything about it
         self.by_node: dict[str, list[int]] = {}
         for i, p in enumerate(self.profiles):
@@ -283,23 +297,31 @@ class Localizer:
                     held = self.by_node.setdefault(node, [])
                     if not held or held[-1] != i:
                         held.append(i)
+        self.probes = _make_probes(self)
+        #: node → indexes of the probes a profile predicting anything about the node may predict
+        #: (the probe's site, its parts, what contains it: see :meth:`judge_site`), so choosing
+        #: discriminators reads the leading profiles, not every movement and region of the graph
+        self.probes_by_node: dict[str, list[int]] = {}
+        for i, (_, site, site_type) in enumerate(self.probes):
+            near = {site} if site_type == "ClinicalTest" else {site} | parts_of(kg, site, 8) | self.wholes(site)
+            for node in near:
+                self.probes_by_node.setdefault(node, []).append(i)
 
     # -- building
 
     def _root(self, sn: str) -> Profile:
         kg = self.kg
+        types = adjacency(kg).type
         e = kg.entity(sn)
         p = Profile(sn, sn, "root", e.label, e.label, structures=frozenset({sn}), walk_from=(sn,), dermatome_from=(sn,))
         p.reach = self._movements(reach(kg, sn, DEFICIT_RELATIONS - {"supplies_skin_of"}))
-        p.skin = {
-            n: s for n, s in reach(kg, sn, DERMATOME_RELATIONS, segmental=False).items() if kg.entity(n).type == "SkinRegion"
-        }
+        p.skin = {n: s for n, s in reach(kg, sn, DERMATOME_RELATIONS, segmental=False).items() if types[n] == "SkinRegion"}
         # and the skin of its own single-segment branches (the dorsal ramus, an intercostal nerve)
         own = reach(kg, sn, frozenset({"branches_into", "supplies_skin_of"}), blocked=self._multi_segment)
-        _merge(p.skin, {n: s for n, s in own.items() if kg.entity(n).type == "SkinRegion"})
+        _merge(p.skin, {n: s for n, s in own.items() if types[n] == "SkinRegion"})
         # A root is injured where it leaves the spine, beside the facet joints its dorsal ramus
         # supplies: their referred (axial) pain comes with it, in part.
-        for joint in [n for n in p.reach if kg.entity(n).type == "Joint"]:
+        for joint in [n for n in p.reach if types[n] == "Joint"]:
             for j in {joint} | wholes_of(kg, joint):
                 for r in kg.outgoing(j, frozenset({"refers_pain_to"})):
                     _merge(p.referred, {r.object: "minor"})
@@ -373,13 +395,17 @@ class Localizer:
         # Sensory fibres of a segment reach only its dermatome: a lesion carrying C8 and T1
         # (the lower trunk) does not numb the thumb, although the median nerve it feeds does.
         segments = self.own_segments(ident)
-        dermatomes: Strengths = {}
-        for sn in segments:
-            if sn in self.root_profiles:
-                _merge(dermatomes, self.root_profiles[sn].skin)
+        dermatomes = self._dermatomes.get(segments)
+        if dermatomes is None:  # the same few runs of segments recur in every variant of a large graph
+            dermatomes = {}
+            for sn in segments:
+                if sn in self.root_profiles:
+                    _merge(dermatomes, self.root_profiles[sn].skin)
+            self._dermatomes[segments] = dermatomes
         p.skin = {}
+        types = adjacency(kg).type
         for n, s in got.items():
-            if kg.entity(n).type != "SkinRegion":
+            if types[n] != "SkinRegion":
                 continue
             in_dermatome = self.within(n, dermatomes) if dermatomes else s
             if in_dermatome:
@@ -404,7 +430,8 @@ class Localizer:
 
         In part when any of its movers does.
         """
-        movements = {m for n in reached for m in self._moved_by(n)}
+        out = adjacency(self.kg).out
+        movements = {m for n in reached for m, _ in out.get(n, {}).get("acts_in", ())}
         for m in movements:
             prime = self.prime_movers.get(m, [])
             if prime and 2 * sum(1 for x in prime if reached.get(x) == "major") > len(prime):
@@ -413,15 +440,13 @@ class Localizer:
                 reached[m] = "minor"
         return reached
 
-    def _moved_by(self, node: str) -> list[str]:
-        return [o for _, o, k in self.kg.graph.out_edges(node, keys=True) if k == "acts_in"]
-
     def _combine(self, key: str, entity: str, level: str, label: str, description: str, members: Sequence[str]) -> Profile:
         p = Profile(key, entity, level, label, description, members=tuple(members), structures=frozenset({entity, *members}))
         p.walk_from = tuple(members)
         p.dermatome_from = tuple(members)
+        types = adjacency(self.kg).type
         for m in members:
-            _merge(p.reach, {n: s for n, s in self.root_profiles[m].reach.items() if self.kg.entity(n).type != "Movement"})
+            _merge(p.reach, {n: s for n, s in self.root_profiles[m].reach.items() if types[n] != "Movement"})
             _merge(p.skin, self.root_profiles[m].skin)
             _merge(p.referred, self.root_profiles[m].referred)
         self._movements(p.reach)
@@ -497,12 +522,13 @@ class Localizer:
         p.site = segment
         p.structures = frozenset({region, segment})
         below_set = set(below)
+        types = adjacency(kg).type
         for m in below:
             root = self.root_profiles[m]
             # below a cord lesion: weakness and sensory loss are possible but partial and variable
-            _merge(p.reach, {n: s for n, s in root.reach.items() if kg.entity(n).type != "Reflex"}, cap="minor")
+            _merge(p.reach, {n: s for n, s in root.reach.items() if types[n] != "Reflex"}, cap="minor")
             _merge(p.skin, root.skin, cap="minor")
-        for n in [n for n in p.reach if kg.entity(n).type == "Movement"]:
+        for n in [n for n in p.reach if types[n] == "Movement"]:
             del p.reach[n]
         self._movements(p.reach)
         for r in kg.of_type("Reflex"):
@@ -611,6 +637,10 @@ class Localizer:
             self.kg.entity(t).type == "SpinalCordRegion" for t, _ in self.tests_of.get(site, [])
         )
 
+    def told(self, node: str, predicate: str) -> list[Relation]:
+        """``kg.outgoing(node, {predicate})`` for the relations in :data:`TOLD`, read from the index."""
+        return self._told.get((node, predicate), [])
+
     def wholes(self, site: str) -> frozenset[str]:
         got = self._wholes.get(site)
         if got is None:
@@ -708,10 +738,12 @@ def resolve_findings(
         if spec is None:
             raise UnknownKind(f.kind, list(FINDING_KINDS))
         try:
-            site = resolve_site(kg, index, spec, f.site)
+            site = resolve_site(kg, index, spec, f.site, suggest=False)
         except RadixError as err:
-            near = tuple(ref(kg, i) for i, _ in closest(kg, index, f.site, spec.site_types))
-            unresolved.append(Unresolved(spec.name, f.site, f.present, str(err), near))
+            # the closest names of the classes the kind allows, computed once, in the reason too
+            near = closest(kg, index, f.site, spec.site_types)
+            reason = str(UnresolvedSite(f.site, near) if isinstance(err, UnresolvedSite) else err)
+            unresolved.append(Unresolved(spec.name, f.site, f.present, reason, tuple(ref(kg, i) for i, _ in near)))
             continue
         key = (spec, site.id, f.present)
         if key not in resolved:
@@ -939,10 +971,10 @@ def explain_paths(localizer: Localizer, p: Profile, kind: str, site: str) -> tup
         return tuple(found[: PATHS_PER_FINDING + 1])
     for structure in sorted(p.structures):
         for predicate in ("refers_pain_to", "pain_provoked_by"):
-            for r in kg.outgoing(structure, frozenset({predicate})):
+            for r in localizer.told(structure, predicate):
                 if r.object in targets:
                     found.append(_path(kg, [(structure, predicate, r.object)]))
-    for r in kg.outgoing(p.entity, frozenset({"presents_with"})):
+    for r in localizer.told(p.entity, "presents_with"):
         if r.object in targets:
             found.append(_path(kg, [(p.entity, "presents_with", r.object)]))
     if site_type == "SkinRegion" and p.dermatome_from:
@@ -976,7 +1008,7 @@ def red_flags(
         if spec.name == "pain" and kg.entity(site).type == "SkinRegion":
             continue  # pain in a region is no red flag by itself; loss of sensation there may be
         for node in sorted({site} | localizer.wholes(site)):
-            for r in kg.outgoing(node, frozenset({"red_flag_for"})):
+            for r in localizer.told(node, "red_flag_for"):
                 note = next((a.note for a in r.assertions if a.note), "") or f"A warning sign of {kg.entity(r.object).label}."
                 findings, _, _ = raised.setdefault(r.object, ([], note, r.sources))
                 if view not in findings:
@@ -996,12 +1028,6 @@ def red_flags(
 # ---------------------------------------------------------------- discriminators
 
 
-def _probes(localizer: Localizer) -> list[tuple[str, str, str]]:
-    if localizer.probes is None:
-        localizer.probes = _make_probes(localizer)
-    return localizer.probes
-
-
 def _make_probes(localizer: Localizer) -> list[tuple[str, str, str]]:
     kg = localizer.kg
     probes = [("weakness", e.id, "Movement") for e in kg.of_type("Movement")]
@@ -1018,7 +1044,10 @@ def discriminators(localizer: Localizer, top: Sequence[_Scored], mentioned: set[
     kg = localizer.kg
     ranked: list[tuple[tuple[int, int, int, int, str], Discriminator]] = []
     kind_order = {"weakness": 0, "reflex_reduced": 1, "numbness": 2, "test_positive": 3}
-    for kind, site, site_type in _probes(localizer):
+    # only probes some leader predicts anything about can tell them apart; in the probes' order
+    nodes = {n for x in top for d in (x.profile.reach, x.profile.skin, x.profile.tests) for n in d}
+    near = sorted({i for n in nodes for i in localizer.probes_by_node.get(n, ())})
+    for kind, site, site_type in (localizer.probes[i] for i in near):
         if site in mentioned:
             continue
         says = [localizer.predicts(x.profile, kind, site, site_type) for x in top]

@@ -9,11 +9,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .errors import InvalidQuery, UnknownKind
+from .errors import InvalidQuery, UnknownKind, UnresolvedSite
 from .findings import FINDING_KINDS, FindingKind
 from .model import Entity, KnowledgeGraph, Relation, Source, normalise_id
-from .search import NameIndex, resolve
-from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, distances_to, related_by_part, walk
+from .search import NameIndex, closest, lookup, resolve
+from .traversal import MAX_PATH_LENGTH, MAX_PATHS, Path, adjacency, distances_to, related_by_part, walk
 from .vocabulary import PREFIX, RELATIONS
 
 DISCLAIMER = (
@@ -230,24 +230,26 @@ def finding_kind(kind: str) -> FindingKind:
     return spec
 
 
-def resolve_site(kg: KnowledgeGraph, index: NameIndex, spec: FindingKind, site: str) -> Entity:
+def resolve_site(kg: KnowledgeGraph, index: NameIndex, spec: FindingKind, site: str, suggest: bool = True) -> Entity:
     """The site of a finding, among the classes its kind allows.
 
     A name that fits the graph but not the kind (weakness of a skin region) is refused with
-    what the kind needs.
+    what the kind needs. A name that fits nothing raises :class:`UnresolvedSite` with the
+    closest names of any class, or with none when ``suggest`` is false (a caller that offers
+    its own suggestions: the fuzzy pass over every name is the costly part).
     """
-    if not any(kg.of_type(t) for t in spec.site_types):
+    if not any(adjacency(kg).by_type.get(t) for t in spec.site_types):
         raise InvalidQuery(f"finding kind {spec.name!r} needs a site of class {' or '.join(spec.site_types)}; {spec.note}")
     try:
-        return resolve(kg, index, site, spec.site_types)
+        found = lookup(kg, index, site, spec.site_types)
     except InvalidQuery:
-        try:
-            other = resolve(kg, index, site)
-        except InvalidQuery:
-            raise
-        raise InvalidQuery(
-            f"{spec.name} needs a site that is a {' or '.join(spec.site_types)}; {other.label!r} is a {other.type}",
-        ) from None
+        found = None  # several of the kind's classes: what the name means in the whole graph decides
+    if found is not None:
+        return found
+    other = lookup(kg, index, site)
+    if other is None:
+        raise UnresolvedSite(site, closest(kg, index, site) if suggest else ())
+    raise InvalidQuery(f"{spec.name} needs a site that is a {' or '.join(spec.site_types)}; {other.label!r} is a {other.type}")
 
 
 def _candidate(kg: KnowledgeGraph, ident: str, paths: Sequence[Path], contribution: str) -> Candidate:
@@ -312,7 +314,8 @@ def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str
     truncated = False
     roots: list[Candidate] = []
     dist = distances_to(kg, targets, spec.relations, max_length)
-    for sn in sorted((e.id for e in kg.of_type("SpinalNerve") if e.id in dist), key=spinal_order):
+    adj = adjacency(kg)
+    for sn in sorted((n for n in adj.of_type("SpinalNerve") if n in dist), key=spinal_order):
         w = walk(kg, sn, targets, spec.relations, True, max_length, MAX_PATHS, dist=dist)
         truncated |= w.truncated
         if w.paths:
@@ -321,13 +324,13 @@ def roots_for_finding(kg: KnowledgeGraph, index: NameIndex, kind: str, site: str
     peripheral: list[Candidate] = []
     peripheral_relations = spec.relations - {"has_dermatome", "covers"}
     dist = distances_to(kg, targets, peripheral_relations, max_length)
-    for e in kg.of_type("Nerve", "Plexus", "PlexusPart"):
-        if e.id not in dist:
-            continue
-        w = walk(kg, e.id, targets, peripheral_relations, True, max_length, MAX_PATHS, dist=dist)
+    # only what can reach the site, in the graph's order (ties in the ranking keep it)
+    kinds = ("Nerve", "Plexus", "PlexusPart")
+    for ident in sorted((n for n in dist if adj.type[n] in kinds), key=adj.position.__getitem__):
+        w = walk(kg, ident, targets, peripheral_relations, True, max_length, MAX_PATHS, dist=dist)
         truncated |= w.truncated
         if w.paths:
-            peripheral.append(judged(e.id, w.paths))
+            peripheral.append(judged(ident, w.paths))
     peripheral.sort(key=lambda c: (c.contribution != "major", c.paths[0].length, c.label))
     nerves = tuple(c for c in peripheral if c.type == "Nerve")
     plexuses = tuple(c for c in peripheral if c.type != "Nerve")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from api.state import AppState
 from graph.errors import InvalidQuery, UnknownKind
 from graph.evaluation import evaluate, names_of
-from graph.localize import LEVELS, MAX_FINDINGS, FindingInput, Localization, localize, parse_finding
+from graph.localize import LEVELS, MAX_FINDINGS, TOLD, FindingInput, Localization, localize, parse_finding
 from tests.conftest import SHARED
 
 
@@ -160,6 +160,33 @@ def test_unresolved_sites_are_listed_with_the_closest_names_and_the_rest_answers
     assert [u.site for u in answer.unresolved] == ["anterior thihg"]
     assert "anterior thigh" in [r.label for r in answer.unresolved[0].closest]
     assert answer.candidates
+
+
+def test_the_reason_for_an_unresolved_site_names_the_closest_sites_of_the_kind(shipped: AppState) -> None:
+    """One fuzzy pass per site: the reason and the suggestions are the same names, of the classes the kind allows."""
+    answer = run(shipped, ("numbness", "thumbb", True), ("weakness", "knee extensoin", True), ("weakness", "hip flexion", True))
+    for unresolved in answer.unresolved:
+        names = ", ".join(f"'{r.label}'" for r in unresolved.closest)
+        assert unresolved.reason == f"unknown site {unresolved.site!r}; closest known sites: {names}"
+        allowed = {"numbness": {"SkinRegion"}, "weakness": {"Movement", "Muscle", "PelvicFunction"}}[unresolved.kind]
+        assert unresolved.closest and {r.type for r in unresolved.closest} <= allowed
+
+
+def test_discriminators_are_chosen_among_every_probe_a_leader_can_predict(shipped: AppState) -> None:
+    """A probe left out of a profile's candidates (``probes_by_node``) is one the profile predicts nothing about."""
+    localizer = shipped.localizer
+    for p in localizer.profiles:
+        near = {i for d in (p.reach, p.skin, p.tests) for n in d for i in localizer.probes_by_node.get(n, ())}
+        for i, (kind, site, site_type) in enumerate(localizer.probes):
+            if i not in near:
+                assert localizer.predicts(p, kind, site, site_type) is None, (p.key, kind, site)
+
+
+def test_the_relations_an_explanation_reads_are_those_of_the_graph(shipped: AppState) -> None:
+    kg, localizer = shipped.kg, shipped.localizer
+    for node in kg.graph:
+        for predicate in TOLD:
+            assert localizer.told(node, predicate) == kg.outgoing(node, frozenset({predicate}))
 
 
 def test_bad_requests_are_refused_with_what_would_be_right(shipped: AppState) -> None:

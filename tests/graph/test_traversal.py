@@ -1,14 +1,17 @@
-"""The walking rules, on the hand-written test graph (tests/input/mini_tables)."""
+"""The walking rules, on the hand-written test graph (tests/input/mini_tables); browsing, on the shipped graph."""
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from api.state import AppState
 from graph.errors import InvalidQuery, UnknownKind
 from graph.findings import MOTOR, SENSORY
+from graph.model import KnowledgeGraph
 from graph.queries import find_paths, roots_for_finding
-from graph.traversal import MAX_PATH_LENGTH, related_by_part, walk
+from graph.traversal import MAX_PATH_LENGTH, Path, Step, Walk, adjacency, browse, related_by_part, walk
+from graph.vocabulary import RELATIONS
 
 
 def test_a_root_reaches_only_through_structures_that_carry_its_segment(mini: AppState) -> None:
@@ -107,3 +110,69 @@ def test_a_branch_without_root_values_carries_its_parents_segments(mini: AppStat
     assert walk(kg, "spinal_nerve_L2", ["vastus"], MOTOR).paths
     assert walk(kg, "spinal_nerve_L1", ["vastus"], MOTOR).paths == ()
     assert walk(kg, "muscular_branch", ["knee_extension"], MOTOR).paths
+
+
+# ---------------------------------------------------------------- browsing (/paths), on the shipped graph
+
+
+def every_path(kg: KnowledgeGraph, start: str, target: str, relations: frozenset[str], max_length: int, limit: int) -> Walk:
+    """What :func:`walk` answers without the segmental rule, by listing every simple path (networkx) and ranking them."""
+    view = nx.subgraph_view(kg.graph, filter_edge=lambda u, v, k: k in relations)
+    every = list(nx.all_simple_edge_paths(view, start, target, cutoff=max_length)) if start != target else []
+
+    def rank(edges: list[tuple[str, str, str]]) -> tuple[int, bool, list[str], list[tuple[str, str]]]:
+        minor = any(kg.graph.edges[e]["relation"].contribution == "minor" for e in edges)
+        return len(edges), minor, [kg.entity(n).label for n in (start, *(v for _, v, _ in edges))], [(k, v) for _, v, k in edges]
+
+    every.sort(key=rank)
+    shortest_enough = next((n for n in range(1, max_length + 1) if sum(len(e) <= n for e in every) >= limit), max_length)
+    kept = [e for e in every if len(e) <= shortest_enough]
+    paths = tuple(
+        Path(
+            tuple(Step(u, k, v, kg.graph.edges[u, v, k]["relation"].contribution, (), ()) for u, v, k in e),
+            "minor" if rank(e)[1] else "major",
+        )
+        for e in kept[:limit]
+    )
+    return Walk(paths, len(kept) > limit)
+
+
+def bare(w: Walk) -> list[tuple[str, tuple[tuple[str, str, str, str], ...]]]:
+    return [(p.contribution, tuple((s.subject, s.predicate, s.object, s.contribution) for s in p.steps)) for p in w.paths]
+
+
+BROWSED = [
+    ("spinal_nerve_L3", "anterior_thigh", 5, 10),
+    ("spinal_nerve_L5", "extensor_hallucis_longus", 5, 20),
+    ("brachial_plexus", "thenar_eminence", 6, 5),
+    ("spinal_nerve_C5", "deltoid", 4, 200),
+    ("femoral_nerve", "knee_extension", 5, 3),
+    ("lumbar_plexus", "medial_leg", 6, 10),
+    ("sciatic_nerve", "spinal_nerve_L5", 3, 10),
+    ("deltoid", "femoral_nerve", 4, 10),
+]
+
+
+@pytest.mark.parametrize(("start", "target", "max_length", "limit"), BROWSED)
+def test_browsing_finds_the_best_paths_of_all(shipped: AppState, start: str, target: str, max_length: int, limit: int) -> None:
+    kg = shipped.kg
+    for relations in (frozenset(RELATIONS), frozenset({"forms", "branches_into", "innervates", "acts_in", "root_value"})):
+        expected = every_path(kg, start, target, relations, max_length, limit)
+        found = walk(kg, start, [target], relations, segmental=False, max_length=max_length, limit=limit)
+        assert (bare(found), found.truncated) == (bare(expected), expected.truncated)
+        # looking forwards from every node instead of backwards from the target changes nothing
+        forwards = browse(kg, start, frozenset({target}), relations, max_length, limit, backward_edges=0)
+        assert (bare(forwards), forwards.truncated) == (bare(expected), expected.truncated)
+
+
+def test_the_adjacency_lists_each_node_s_edges_in_the_walks_order(shipped: AppState) -> None:
+    kg = shipped.kg
+    adj = adjacency(kg)
+    every = frozenset(RELATIONS)
+    for node in kg.graph:
+        assert [(k, n) for k, n, _ in adj.steps(node, every)] == sorted((k, n) for _, n, k in kg.graph.out_edges(node, keys=True))
+        assert sorted(adj.previous(node, every)) == sorted(p for p, _ in kg.graph.in_edges(node))
+    for kind in ("SpinalNerve", "Muscle"):
+        assert adj.of_type(kind) == [e.id for e in kg.of_type(kind)]
+    assert adj.of_type("Nerve", "Plexus") == [e.id for e in kg.of_type("Nerve", "Plexus")]
+    assert adjacency(kg) is adj  # built once per graph
