@@ -205,7 +205,7 @@ class RemoteSparqlEndpoint:
         self.store = store
         self.limits = limits or Limits()
         self._slots = threading.BoundedSemaphore(self.limits.workers)
-        self.stopped = 0  # queries stopped at a cap, as the local endpoint counts them
+        self.stopped = 0  # queries given up at the time budget, as the local endpoint counts them
 
     def run(self, text: str, fmt: str | None = None, form: str | None = None) -> Answer:
         form = form or query_form(text)
@@ -222,8 +222,9 @@ class RemoteSparqlEndpoint:
                 return Answer(body, fmt)
             triples = self.store.triples(text, timeout_s=self.limits.timeout_s, max_bytes=self.limits.max_result_bytes)
             return Answer(serialize(triples, fmt), fmt)
-        except SparqlLimitExceeded:
-            self.stopped += 1
+        except SparqlLimitExceeded as exc:
+            if exc.cap.startswith("time budget"):
+                self.stopped += 1
             raise
         finally:
             self._slots.release()
