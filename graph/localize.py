@@ -77,7 +77,7 @@ DEFICIT_RELATIONS = frozenset(
 DERMATOME_RELATIONS = frozenset({"has_dermatome", "covers"})
 SENSORY_KINDS = frozenset({"numbness", "paresthesia"})
 #: Relations an explanation or a red flag reads one step of (see :meth:`Localizer.told`).
-TOLD = frozenset({"refers_pain_to", "pain_provoked_by", "presents_with", "red_flag_for"})
+TOLD = frozenset({"refers_pain_to", "pain_provoked_by", "presents_with", "presents_with_pain_in", "red_flag_for"})
 MOTOR_KINDS = frozenset({"weakness", "atrophy"})
 NEURAL_TYPES = frozenset({"SpinalNerve", "Ganglion", "Plexus", "PlexusPart", "Nerve", "SpinalCordSegment", "SpinalCordRegion"})
 
@@ -197,6 +197,8 @@ class Profile:
     dermatome_from: tuple[str, ...] = ()
     blocked: frozenset[str] = frozenset()
     conditions: tuple[str, ...] = ()
+    #: the conditions that typically strike it whose characteristic pain it predicts, in part
+    painful_conditions: tuple[str, ...] = ()
     #: a run of roots that share one canal (one lesion can take them all)
     shared_canal: bool = False
 
@@ -277,6 +279,12 @@ class Localizer:
                     self.prime_movers.setdefault(r.object, []).append(r.subject)
             if r.predicate in TOLD:
                 self._told.setdefault((r.subject, r.predicate), []).append(r)
+        types = adjacency(kg).type
+        #: a movement at one joint → the movements it is part of (thumb IP flexion → thumb flexion)
+        self.movement_wholes: dict[str, list[str]] = {}
+        for r in kg.relations():
+            if r.predicate == "part_of" and types.get(r.subject) == "Movement" and types.get(r.object) == "Movement":
+                self.movement_wholes.setdefault(r.subject, []).append(r.object)
         self._major_parts: dict[str, tuple[str, ...]] = {}
         self._trees: dict[tuple[str, frozenset[str], frozenset[str], bool], Tree] = {}
         self._wholes: dict[str, frozenset[str]] = {}
@@ -428,16 +436,22 @@ class Localizer:
     def _movements(self, reached: Strengths) -> Strengths:
         """A movement is fully weak when most of its prime movers (more than half) lose their supply.
 
-        In part when any of its movers does.
+        In part when any of its movers does. A movement is also fully weak when one of the
+        joints it moves cannot be moved: a movement at one joint that is part of it (thumb IP
+        flexion, whose only prime mover is flexor pollicis longus, of thumb flexion) fully weak.
         """
         out = adjacency(self.kg).out
         movements = {m for n in reached for m, _ in out.get(n, {}).get("acts_in", ())}
-        for m in movements:
+        for m in sorted(movements):
             prime = self.prime_movers.get(m, [])
             if prime and 2 * sum(1 for x in prime if reached.get(x) == "major") > len(prime):
                 reached[m] = "major"
             elif any(x in reached for x in self.movers.get(m, [])):
                 reached[m] = "minor"
+        for m in sorted(movements):
+            if reached.get(m) == "major":
+                for whole in self.movement_wholes.get(m, ()):
+                    reached[whole] = "major"
         return reached
 
     def _combine(self, key: str, entity: str, level: str, label: str, description: str, members: Sequence[str]) -> Profile:
@@ -598,13 +612,27 @@ class Localizer:
         if p.conditions:
             return
         found: list[str] = []
+        typical: list[str] = []
         for r in kg.incoming(p.entity, frozenset({"affects"})):
             where = {o.object for o in kg.outgoing(r.subject, frozenset({"occurs_at"}))}
             landmarks = {w for w in where if kg.entity(w).type == "Landmark"}
             # a lesion at a landmark: the conditions that strike there; anywhere else: all of them
             if p.site is None or p.level not in ("nerve", "plexus") or p.site in landmarks:
                 found.append(r.subject)
+                if r.contribution == "major":
+                    typical.append(r.subject)
         p.conditions = tuple(sorted(dict.fromkeys(found), key=lambda c: kg.entity(c).label))
+        # The pain its typical conditions characteristically present with (the forearm ache of
+        # an anterior interosseous nerve syndrome), in part: a lesion there is not always that
+        # condition. A condition that strikes it only sometimes (minor), and pain a condition
+        # only sometimes gives, are shown, not predicted.
+        painful: list[str] = []
+        for c in sorted(dict.fromkeys(typical)):
+            pains = [r.object for r in self.told(c, "presents_with_pain_in") if r.contribution == "major"]
+            if pains:
+                painful.append(c)
+                _merge(p.referred, dict.fromkeys(pains, "minor"))
+        p.painful_conditions = tuple(painful)
 
     # -- answering
 
@@ -668,6 +696,17 @@ class Localizer:
             return "major"
         return "minor" if any(n in reached for n in self.related(site)) else None
 
+    def _judge_movement(self, site: str, reached: Mapping[str, str]) -> str | None:
+        """Like :meth:`judge_site` without the wholes: a lesion that weakens thumb flexion at the
+        MCP joint says nothing of the interphalangeal joint, whose only flexor it may spare."""
+        if site in reached:
+            return reached[site]
+        if not reached:
+            return None
+        if self._covers(site, reached, 0):
+            return "major"
+        return "minor" if any(n in reached for n in self.related(site) - self.wholes(site)) else None
+
     def within(self, site: str, reached: Mapping[str, str]) -> str | None:
         """Like :meth:`judge_site`, but a region inside a reached region counts as reached.
 
@@ -705,6 +744,8 @@ class Localizer:
                 got = []
             found = [g for g in got if g]
             return ("major" if "major" in found else "minor") if found else None
+        if kind in MOTOR_KINDS and site_type == "Movement":
+            return self._judge_movement(site, p.reach)
         if kind in MOTOR_KINDS or kind in ("reflex_reduced", "sphincter_dysfunction"):
             return self.judge_site(site, p.reach)
         if kind == "reflex_increased":
@@ -977,6 +1018,11 @@ def explain_paths(localizer: Localizer, p: Profile, kind: str, site: str) -> tup
     for r in localizer.told(p.entity, "presents_with"):
         if r.object in targets:
             found.append(_path(kg, [(p.entity, "presents_with", r.object)]))
+    if kind == "pain":
+        for c in p.painful_conditions:
+            for r in localizer.told(c, "presents_with_pain_in"):
+                if r.object in targets and r.contribution == "major":
+                    found.append(_path(kg, [(c, "presents_with_pain_in", r.object)]))
     if site_type == "SkinRegion" and p.dermatome_from:
         for start in p.dermatome_from:
             found += localizer.routes(start, targets, DERMATOME_RELATIONS, frozenset(), False)

@@ -113,6 +113,7 @@ CONTEXT_RELATIONS: Final[tuple[str, ...]] = (
     "arises_proximal_to",
     "occurs_at",
     "presents_with",
+    "presents_with_pain_in",
     "red_flag_for",
 )
 RELATIONS: Final[tuple[str, ...]] = DISTAL_RELATIONS + SEGMENTAL_RELATIONS + CONTEXT_RELATIONS
