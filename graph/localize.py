@@ -29,8 +29,10 @@ predicts it (fully 1, in part 0.5) and a little against one that does not (0.25)
 examined and normal counts against a candidate that predicts it (2 when the candidate predicts
 it fully, 0.5 when only in part): a deficit that was looked for and is absent argues more
 strongly against a lesion than a finding it does not explain. Several roots taken together cost more the more lesions they
-need: in the cauda equina the roots run together in one canal, so one lesion takes several
-(0.1 per further root); elsewhere each root leaves by its own foramen (1 per further root).
+need: in the cauda equina the roots run together in one canal, so one lesion can take several,
+but each further root costs as much as a finding explained in part (0.5): a single root comes
+first unless its neighbour explains more than what the root already explains in part; elsewhere
+each root leaves by its own foramen (1 per further root).
 Among equals the single lesion comes first, then the one that predicts least beyond the
 findings. The order is deterministic.
 """
@@ -64,9 +66,10 @@ MAX_DISCRIMINATORS = 5
 EXPLAINED = {"major": 1.0, "minor": 0.5}
 UNEXPLAINED = 0.25
 CONTRADICTED = {"major": 2.0, "minor": 0.5}
-#: several roots: in the cauda equina they run together in one canal, so one lesion takes
-#: several; elsewhere each leaves by its own foramen, so several roots need several lesions
-PER_EXTRA_ROOT = {"canal": 0.1, "foramina": 1.0}
+#: several roots: in the cauda equina they run together in one canal, so one lesion can take
+#: several, yet a further root must explain more than one finding the others explain in part;
+#: elsewhere each leaves by its own foramen, so several roots need several lesions
+PER_EXTRA_ROOT = {"canal": 0.5, "foramina": 1.0}
 
 LEVELS = ("root", "roots", "plexus", "nerve", "spinal_cord", "non_neural", "polyneuropathy")
 
@@ -523,6 +526,9 @@ class Localizer:
             p = self._combine("conus_medullaris", "conus_medullaris", "spinal_cord", e.label, e.label, roots)
             p.members = ()
             p.structures = frozenset({"conus_medullaris", *conus_segments})
+            # the cord ends inside the canal, away from the foramina and the facet joints beside
+            # them: the axial pain a root brings from there is not the conus's
+            p.referred = {}
             out.append(p)
         return out
 
@@ -592,6 +598,12 @@ class Localizer:
 
     def _add_tests_and_conditions(self, p: Profile) -> None:
         kg = self.kg
+        if p.level != "non_neural":
+            # a neural structure whose lesion a movement makes painful (the cauda equina, narrowed
+            # in extension: neurogenic claudication); non-neural profiles gather theirs when built
+            for structure in sorted(p.structures):
+                for r in self.told(structure, "pain_provoked_by"):
+                    _merge(p.provoked, {r.object: r.contribution})
         for test, tested in self.tests_of.items():
             at = self.tested_at[test]
             best: str | None = None

@@ -282,6 +282,45 @@ def test_a_nerve_lesion_may_give_the_pain_its_conditions_present_with(shipped: A
     assert all(s.sources for s in pain.paths[0].steps)
 
 
+S1_RADICULOPATHY = (
+    ("pain", "lower back", True),
+    ("pain", "buttock", True),
+    ("pain", "posterior thigh", True),
+    ("pain", "calf", True),
+    ("numbness", "lateral border of foot", True),
+    ("weakness", "ankle plantarflexion", True),
+    ("reflex_reduced", "Achilles reflex", True),
+    ("test_positive", "straight leg raise", True),
+    ("weakness", "ankle dorsiflexion", False),
+)
+
+
+def test_a_further_root_must_explain_more_than_one_finding_in_part(shipped: AppState) -> None:
+    answer = run(shipped, *S1_RADICULOPATHY, limit=20)
+    assert answer.candidates[0].description == "S1 spinal nerve"
+    root = answer.candidates[0]
+    run_ = next(
+        c
+        for c in answer.candidates
+        if c.level == "roots" and [m.label for m in c.members][:2] == ["S1 spinal nerve", "S2 spinal nerve"]
+    )
+    # S2 turns the posterior thigh pain from partial to full, and costs as much as it gains
+    gained = {e.finding.site.label: e.contribution for e in run_.explains}
+    assert gained["posterior thigh"] == "major"
+    assert {e.finding.site.label: e.contribution for e in root.explains}["posterior thigh"] == "minor"
+    assert run_.score == root.score  # and among equals, the single lesion first
+
+
+def test_the_cauda_equina_predicts_pain_on_lumbar_extension_and_the_conus_no_back_pain(shipped: AppState) -> None:
+    loc = shipped.localizer
+    stenosis = next(p for p in loc.profiles if p.level == "roots" and p.shared_canal and len(p.members) == 4)
+    assert loc.predicts(stenosis, "pain", "trunk_extension", "Movement") == "major"
+    assert loc.predicts(loc.root_profiles["spinal_nerve_L5"], "pain", "trunk_extension", "Movement") is None
+    conus = next(p for p in loc.profiles if p.key == "conus_medullaris")
+    assert loc.predicts(conus, "pain", "lower_back", "SkinRegion") is None
+    assert loc.predicts(loc.root_profiles["spinal_nerve_S1"], "pain", "lower_back", "SkinRegion") == "minor"
+
+
 def test_conditions_follow_the_level_and_zone_of_a_disc_herniation(shipped: AppState) -> None:
     by_key = {p.key: p for p in shipped.localizer.profiles}
     assert "disc_herniation_L4_L5_paracentral" in by_key["spinal_nerve_L5"].conditions
