@@ -275,18 +275,17 @@ class Localizer:
         #: (node, relation) → its relations of the kinds an explanation reads, in the graph's order:
         #: a spinal nerve of a large graph has thousands of edges, of which these are none
         self._told: dict[tuple[str, str], list[Relation]] = {}
+        #: a movement at one joint → the movements it is part of (thumb IP flexion → thumb flexion)
+        self.movement_wholes: dict[str, list[str]] = {}
+        types = adjacency(kg).type
         for r in kg.relations():
             if r.predicate == "acts_in":
                 self.movers.setdefault(r.object, []).append(r.subject)
                 if r.contribution == "major":
                     self.prime_movers.setdefault(r.object, []).append(r.subject)
-            if r.predicate in TOLD:
+            elif r.predicate in TOLD:
                 self._told.setdefault((r.subject, r.predicate), []).append(r)
-        types = adjacency(kg).type
-        #: a movement at one joint → the movements it is part of (thumb IP flexion → thumb flexion)
-        self.movement_wholes: dict[str, list[str]] = {}
-        for r in kg.relations():
-            if r.predicate == "part_of" and types.get(r.subject) == "Movement" and types.get(r.object) == "Movement":
+            elif r.predicate == "part_of" and types.get(r.subject) == "Movement" and types.get(r.object) == "Movement":
                 self.movement_wholes.setdefault(r.subject, []).append(r.object)
         self._major_parts: dict[str, tuple[str, ...]] = {}
         self._trees: dict[tuple[str, frozenset[str], frozenset[str], bool], Tree] = {}
@@ -695,10 +694,12 @@ class Localizer:
             self._related[site] = got
         return got
 
-    def judge_site(self, site: str, reached: Mapping[str, str]) -> str | None:
+    def judge_site(self, site: str, reached: Mapping[str, str], wholes: bool = True) -> str | None:
         """Fully (major) when ``reached`` holds the site or every part of it.
 
-        In part (minor) when it holds only a part of the site or a region containing it.
+        In part (minor) when it holds only a part of the site or (``wholes``) a region containing
+        it. Not for a movement: a lesion that weakens thumb flexion at the MCP joint says nothing
+        of the interphalangeal joint, whose only flexor it may spare.
         """
         if site in reached:
             return reached[site]
@@ -706,18 +707,8 @@ class Localizer:
             return None
         if self._covers(site, reached, 0):
             return "major"
-        return "minor" if any(n in reached for n in self.related(site)) else None
-
-    def _judge_movement(self, site: str, reached: Mapping[str, str]) -> str | None:
-        """Like :meth:`judge_site` without the wholes: a lesion that weakens thumb flexion at the
-        MCP joint says nothing of the interphalangeal joint, whose only flexor it may spare."""
-        if site in reached:
-            return reached[site]
-        if not reached:
-            return None
-        if self._covers(site, reached, 0):
-            return "major"
-        return "minor" if any(n in reached for n in self.related(site) - self.wholes(site)) else None
+        near = self.related(site) if wholes else self.related(site) - self.wholes(site)
+        return "minor" if any(n in reached for n in near) else None
 
     def within(self, site: str, reached: Mapping[str, str]) -> str | None:
         """Like :meth:`judge_site`, but a region inside a reached region counts as reached.
@@ -757,7 +748,7 @@ class Localizer:
             found = [g for g in got if g]
             return ("major" if "major" in found else "minor") if found else None
         if kind in MOTOR_KINDS and site_type == "Movement":
-            return self._judge_movement(site, p.reach)
+            return self.judge_site(site, p.reach, wholes=False)
         if kind in MOTOR_KINDS or kind in ("reflex_reduced", "sphincter_dysfunction"):
             return self.judge_site(site, p.reach)
         if kind == "reflex_increased":
