@@ -19,6 +19,7 @@ import http.client
 import json
 import shutil
 import subprocess
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,19 +175,24 @@ def _state_of(conn: http.client.HTTPConnection) -> tuple[int, dict[str, str]]:
     return pid, state
 
 
-def snapshot(port: int, workers: int, attempts: int = 100) -> Snapshot:
-    """What each worker answers about the graph, found by opening connections until each has answered one."""
+def snapshot(port: int, workers: int, within_s: float = 30.0) -> Snapshot:
+    """What each worker answers about the graph, found by opening connections until each has answered one.
+
+    Tried for a while, not a number of times: right after the load one worker may still be busy
+    for a second, and the idle one accepts every connection opened meanwhile.
+    """
     found: Snapshot = {}
-    for _ in range(attempts):
+    deadline = time.monotonic() + within_s
+    while len(found) < workers and time.monotonic() < deadline:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
             pid = int(json.loads(_get(conn, "/ready"))["pid"])
             if pid not in found:
                 pid, found[pid] = _state_of(conn)
+            else:
+                time.sleep(0.05)
         finally:
             conn.close()
-        if len(found) >= workers:
-            break
     return found
 
 
