@@ -202,7 +202,8 @@ def test_the_search_works_by_keyboard(page: Page) -> None:
     assert p.get_attribute("#search-input", "aria-expanded") == "true"
     p.keyboard.press("Enter")
     wait_until(p, "document.querySelector('#entity-title').textContent === 'sciatic nerve'")
-    assert p.evaluate("document.activeElement.id") == "entity-title"  # focus moved to the new view
+    # Focus moves to the new view's heading once the whole view has loaded (its diagram comes after its title).
+    wait_until(p, "document.activeElement.id === 'entity-title'")
 
 
 # ---------------------------------------------------------------- body map
