@@ -33,6 +33,9 @@ need: in the cauda equina the roots run together in one canal, so one lesion can
 but each further root costs as much as a finding explained in part (0.5): a single root comes
 first unless its neighbour explains more than what the root already explains in part; elsewhere
 each root leaves by its own foramen (1 per further root).
+A finding that is a red flag for a condition is explained fully only by a lesion of what
+that condition affects (saddle anaesthesia and sphincter loss: the cauda equina or the conus;
+one sacral root, supplying one side, only in part).
 Among equals the single lesion comes first, then the one that predicts least beyond the
 findings. The order is deterministic.
 """
@@ -204,6 +207,8 @@ class Profile:
     painful_conditions: tuple[str, ...] = ()
     #: a run of roots that share one canal (one lesion can take them all)
     shared_canal: bool = False
+    #: the conditions that affect any of its structures or what contains them (red flags' targets)
+    affected_by: frozenset[str] = frozenset()
 
     @cached_property
     def predicted(self) -> int:
@@ -290,6 +295,7 @@ class Localizer:
         self._major_parts: dict[str, tuple[str, ...]] = {}
         self._trees: dict[tuple[str, frozenset[str], frozenset[str], bool], Tree] = {}
         self._wholes: dict[str, frozenset[str]] = {}
+        self._flagged: dict[str, frozenset[str]] = {}
         #: the unexamined findings discriminators are chosen from
         self.probes: list[tuple[str, str, str]] = []
         self.root_profiles: dict[str, Profile] = {}
@@ -620,6 +626,12 @@ class Localizer:
                     best = s if best is None else stronger(best, s)
             if best is not None:
                 p.tests[test] = best
+        p.affected_by = frozenset(
+            r.subject
+            for structure in p.structures
+            for node in {structure} | self.wholes(structure)
+            for r in kg.incoming(node, frozenset({"affects"}))
+        )
         if p.conditions:
             return
         found: list[str] = []
@@ -730,8 +742,35 @@ class Localizer:
             self._major_parts[site] = parts
         return bool(parts) and depth < 8 and all(self._covers(x, reached, depth + 1) for x in parts)
 
+    def flagged_for(self, kind: str, site: str, site_type: str) -> frozenset[str]:
+        """The conditions a finding of ``kind`` at ``site`` is a red flag for (as :func:`red_flags` reads them)."""
+        if kind == "pain" and site_type == "SkinRegion":
+            return frozenset()
+        got = self._flagged.get(site)
+        if got is None:
+            got = frozenset(r.object for n in {site} | self.wholes(site) for r in self.told(n, "red_flag_for"))
+            self._flagged[site] = got
+        return got
+
     def predicts(self, p: Profile, kind: str, site: str, site_type: str) -> str | None:
-        """Whether the lesion ``p`` predicts an abnormal finding of ``kind`` at ``site``, and how strongly."""
+        """Whether the lesion ``p`` predicts an abnormal finding of ``kind`` at ``site``, and how strongly.
+
+        A finding that is a red flag for a condition (saddle anaesthesia and sphincter loss for
+        the cauda equina and conus syndromes, an extensor plantar for cord compression) is the
+        sign of a lesion of what that condition affects: any other lesion reaching it predicts it
+        only in part. The pelvic sphincters are supplied from both sides, so one root, one
+        plexus or one nerve may spare continence (Hamdy et al., Gut 1999;45:58,
+        http://gut.bmj.com/content/45/1/58: the pathways to the external anal sphincter are
+        bilateral, and continence can be preserved despite unilateral pudendal damage).
+        """
+        got = self._predicts(p, kind, site, site_type)
+        if got == "major":
+            flagged = self.flagged_for(kind, site, site_type)
+            if flagged and not flagged & p.affected_by:
+                return "minor"
+        return got
+
+    def _predicts(self, p: Profile, kind: str, site: str, site_type: str) -> str | None:
         if kind in SENSORY_KINDS:
             return self.judge_site(site, p.skin) if site_type == "SkinRegion" else None
         if kind == "pain":

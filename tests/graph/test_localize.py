@@ -321,6 +321,36 @@ def test_the_cauda_equina_predicts_pain_on_lumbar_extension_and_the_conus_no_bac
     assert loc.predicts(loc.root_profiles["spinal_nerve_S1"], "pain", "lower_back", "SkinRegion") == "minor"
 
 
+def test_a_red_flag_finding_is_fully_explained_only_by_a_lesion_of_what_its_condition_affects(shipped: AppState) -> None:
+    loc = shipped.localizer
+    by_key = {p.key: p for p in loc.profiles}
+    s4, run_, conus = loc.root_profiles["spinal_nerve_S4"], by_key["cauda_equina@S2–S4"], by_key["conus_medullaris"]
+    pudendal, plexus = by_key["pudendal_nerve"], by_key["sacral_plexus"]
+    for site, site_type, kind in (
+        ("bladder_function", "PelvicFunction", "sphincter_dysfunction"),
+        ("saddle_region", "SkinRegion", "numbness"),
+    ):
+        # one root, one plexus, one nerve: the sphincters and the saddle are supplied from both sides
+        assert loc.predicts(s4, kind, site, site_type) == "minor"
+        assert loc.predicts(plexus, kind, site, site_type) == "minor"
+        assert loc.predicts(pudendal, kind, site, site_type) in ("minor", None)
+        # the cauda equina and the conus, which the red-flagged syndromes affect: fully
+        assert loc.predicts(run_, kind, site, site_type) == "major"
+        assert loc.predicts(conus, kind, site, site_type) == "major"
+    # pain in the saddle region is no red flag: a root's dermatome explains it as before
+    assert loc.predicts(s4, "pain", "saddle_region", "SkinRegion") == "major"
+    # saddle anaesthesia with loss of bladder and bowel control: a lesion of both sides first
+    answer = run(
+        shipped,
+        ("numbness", "saddle region", True),
+        ("sphincter_dysfunction", "bladder", True),
+        ("sphincter_dysfunction", "bowel", True),
+        ("reflex_reduced", "anal reflex", True),
+    )
+    assert answer.candidates[0].level in ("roots", "spinal_cord")
+    assert {"conus medullaris syndrome", "cauda equina syndrome"} <= {f.condition.label for f in answer.red_flags}
+
+
 def test_conditions_follow_the_level_and_zone_of_a_disc_herniation(shipped: AppState) -> None:
     by_key = {p.key: p for p in shipped.localizer.profiles}
     assert "disc_herniation_L4_L5_paracentral" in by_key["spinal_nerve_L5"].conditions
