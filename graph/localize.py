@@ -15,7 +15,8 @@ graph when the :class:`Localizer` is built.
   supplies it (a muscle's test for the muscle's nerve and roots); a test done at a landmark
   (Tinel's sign) only for a lesion of the nerve at that landmark.
 * **Upper motor neuron signs**: a spinal cord lesion at a segment predicts brisk reflexes,
-  extensor plantars and (partial) weakness and sensory loss below it.
+  extensor plantars and (partial) weakness and sensory loss below it. The conus medullaris
+  predicts saddle numbness and sphincter loss fully, the legs' deficits only in part.
 
 Candidates are every spinal nerve and dorsal root ganglion, every contiguous run of roots in
 the cauda equina or the cervical and thoracic spine (one lesion affecting several roots), every
@@ -207,6 +208,8 @@ class Profile:
     painful_conditions: tuple[str, ...] = ()
     #: a run of roots that share one canal (one lesion can take them all)
     shared_canal: bool = False
+    #: its lesion gives pain in the skin it numbs only in part (the conus: little radicular pain)
+    skin_pain_in_part: bool = False
     #: the conditions that affect any of its structures or what contains them (red flags' targets)
     affected_by: frozenset[str] = frozenset()
 
@@ -534,6 +537,21 @@ class Localizer:
             # the cord ends inside the canal, away from the foramina and the facet joints beside
             # them: the axial pain a root brings from there is not the conus's
             p.referred = {}
+            # Its lesion leaves the legs mostly normal, at most mildly or moderately weak, with
+            # less radicular pain than the cauda equina's, while the saddle goes numb and the
+            # sphincters fail early (Medscape tables 1 and 4, cauda equina versus conus): limb
+            # movements and muscles in part, the pelvic functions fully; numbness of the saddle
+            # (the region named a red flag of the conus syndrome) fully, of the legs in part;
+            # pain in its dermatomes in part.
+            types = adjacency(kg).type
+            pelvic = {m for n in p.reach if types[n] == "PelvicFunction" for m in self.movers.get(n, [])}
+            for n in [n for n in p.reach if types[n] in ("Movement", "Muscle") and n not in pelvic]:
+                p.reach[n] = "minor"
+            syndrome = "conus_medullaris_syndrome"
+            flags = kg.incoming(syndrome, frozenset({"red_flag_for"})) if syndrome in kg else []
+            saddle = {n for r in flags if types[r.subject] == "SkinRegion" for n in {r.subject} | parts_of(kg, r.subject)}
+            p.skin = {n: (s if n in saddle else "minor") for n, s in p.skin.items()}
+            p.skin_pain_in_part = True
             out.append(p)
         return out
 
@@ -619,6 +637,8 @@ class Localizer:
                 elif target in p.structures:
                     s = contribution
                 elif target in p.reach and kg.entity(target).type not in ("Joint",):
+                    if p.level == "spinal_cord" and kg.entity(target).type in NEURAL_TYPES:
+                        continue  # a test that stretches or presses a nerve is not positive for the cord above it
                     s = weaker(contribution, p.reach[target])
                 else:
                     s = None
@@ -775,7 +795,8 @@ class Localizer:
             return self.judge_site(site, p.skin) if site_type == "SkinRegion" else None
         if kind == "pain":
             if site_type == "SkinRegion":
-                got = [self.judge_site(site, p.skin), self.judge_site(site, p.referred)]
+                skin = self.judge_site(site, p.skin)
+                got = [skin and ("minor" if p.skin_pain_in_part else skin), self.judge_site(site, p.referred)]
             elif site_type == "Joint":
                 got = [self.judge_site(site, p.reach), self.judge_site(site, p.referred)]
             elif site_type == "Movement":

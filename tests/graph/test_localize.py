@@ -351,6 +351,26 @@ def test_a_red_flag_finding_is_fully_explained_only_by_a_lesion_of_what_its_cond
     assert {"conus medullaris syndrome", "cauda equina syndrome"} <= {f.condition.label for f in answer.red_flags}
 
 
+def test_the_conus_takes_the_saddle_and_the_sphincters_fully_and_the_legs_in_part(shipped: AppState) -> None:
+    loc = shipped.localizer
+    conus = next(p for p in loc.profiles if p.key == "conus_medullaris")
+    s1 = loc.root_profiles["spinal_nerve_S1"]
+    assert loc.predicts(conus, "numbness", "saddle_region", "SkinRegion") == "major"
+    assert loc.predicts(conus, "sphincter_dysfunction", "bowel_function", "PelvicFunction") == "major"
+    assert loc.predicts(conus, "reflex_reduced", "achilles_reflex", "Reflex") == "major"  # ankle jerks affected
+    # the legs: mildly weak at most, little radicular pain; an S1 root lesion takes them fully
+    for kind, site, site_type in (
+        ("weakness", "ankle_plantarflexion", "Movement"),
+        ("numbness", "sole_of_foot", "SkinRegion"),
+        ("pain", "sole_of_foot", "SkinRegion"),
+    ):
+        assert loc.predicts(conus, kind, site, site_type) == "minor", site
+        assert loc.predicts(s1, kind, site, site_type) == "major", site
+    # a straight leg raise stretches the roots and the sciatic nerve, not the cord above them
+    assert loc.predicts(conus, "test_positive", "straight_leg_raise", "ClinicalTest") is None
+    assert loc.predicts(s1, "test_positive", "straight_leg_raise", "ClinicalTest") == "major"
+
+
 def test_conditions_follow_the_level_and_zone_of_a_disc_herniation(shipped: AppState) -> None:
     by_key = {p.key: p for p in shipped.localizer.profiles}
     assert "disc_herniation_L4_L5_paracentral" in by_key["spinal_nerve_L5"].conditions
