@@ -541,14 +541,14 @@ class Localizer:
             # less radicular pain than the cauda equina's, while the saddle goes numb and the
             # sphincters fail early (Medscape tables 1 and 4, cauda equina versus conus): limb
             # movements and muscles in part, the pelvic functions fully; numbness of the saddle
-            # (the region named a red flag of the conus syndrome) fully, of the legs in part;
+            # (the region named a red flag of a condition of the conus) fully, of the legs in part;
             # pain in its dermatomes in part.
             types = adjacency(kg).type
             pelvic = {m for n in p.reach if types[n] == "PelvicFunction" for m in self.movers.get(n, [])}
             for n in [n for n in p.reach if types[n] in ("Movement", "Muscle") and n not in pelvic]:
                 p.reach[n] = "minor"
-            syndrome = "conus_medullaris_syndrome"
-            flags = kg.incoming(syndrome, frozenset({"red_flag_for"})) if syndrome in kg else []
+            syndromes = {r.subject for r in kg.incoming("conus_medullaris", frozenset({"affects"}))}
+            flags = [r for c in sorted(syndromes) for r in kg.incoming(c, frozenset({"red_flag_for"}))]
             saddle = {n for r in flags if types[r.subject] == "SkinRegion" for n in {r.subject} | parts_of(kg, r.subject)}
             p.skin = {n: (s if n in saddle else "minor") for n, s in p.skin.items()}
             p.skin_pain_in_part = True
